@@ -1,0 +1,83 @@
+#include "app/app.hpp"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <memory>
+#include <thread>
+
+#include "api/routes.hpp"
+#include "app/services.hpp"
+#include "core/log.hpp"
+#include "http/pipeline.hpp"
+#include "http/server.hpp"
+
+namespace forecourt {
+namespace asio = boost::asio;
+
+void register_all_routes(http::Router& router, const Config& config) {
+  api::register_meta_routes(router);
+  api::register_docs_routes(router, config.public_base_url);  // last: documents all of the above
+}
+
+int run_server(const Config& config) {
+  const auto threads = static_cast<std::size_t>(config.io_threads);
+  http::Router router;
+  register_all_routes(router, config);
+  auto pipeline = http::build_pipeline(config, router);
+
+  // One io_context per thread: a connection, its DB connections and its Redis link live
+  // on one thread, so nothing on the request path takes a lock.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::vector<std::unique_ptr<Services>> services;
+  std::vector<asio::io_context*> loop_ptrs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  int per_loop_pool = std::max(1, config.db_pool_size / static_cast<int>(threads));
+  for (std::size_t i = 0; i < threads; ++i) {
+    loops.push_back(std::make_unique<asio::io_context>(1));
+    services.push_back(std::make_unique<Services>(*loops.back(), config, per_loop_pool));
+    loop_ptrs.push_back(loops.back().get());
+    keep_running.emplace_back(loops.back()->get_executor());
+  }
+  for (auto& s : services) {
+    if (!config.redis_url.empty()) asio::post(s->io, [svc = s.get()] { svc->redis.start(); });
+  }
+
+  http::Server server(config, pipeline, loop_ptrs, [&services](std::size_t i) { return services[i].get(); });
+  std::uint16_t port = 0;
+  try {
+    port = server.listen();
+  } catch (const std::exception& e) {
+    log::error("cannot listen", {{"host", config.host}, {"port", config.port}, {"error", e.what()}});
+    return 1;
+  }
+
+  asio::signal_set signals(*loops.front(), SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    log::info("shutting down: draining in-flight requests",
+              {{"signal", signo}, {"grace_ms", config.shutdown_grace.count()}, {"open_connections", server.open_connections()}});
+    server.begin_shutdown([&] {
+      for (std::size_t i = 0; i < loops.size(); ++i) {
+        asio::post(*loops[i], [&, i] {
+          services[i]->redis.stop();
+          keep_running[i].reset();
+          loops[i]->stop();
+        });
+      }
+    });
+  });
+  ::signal(SIGPIPE, SIG_IGN);  // a client closing mid-write is an error code, not a crash
+
+  log::info("listening", {{"url", "http://" + config.host + ":" + std::to_string(port)},
+                          {"io_threads", static_cast<std::int64_t>(threads)},
+                          {"db_pool_per_thread", per_loop_pool},
+                          {"version", FORECOURT_VERSION}});
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < threads; ++i) workers.emplace_back([&, i] { loops[i]->run(); });
+  loops.front()->run();
+  for (auto& w : workers) w.join();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace forecourt

@@ -1,0 +1,28 @@
+#pragma once
+// What a handler can reach, one set per I/O thread (so pools and clients need no locks).
+#include <boost/asio/io_context.hpp>
+
+#include "core/config.hpp"
+#include "core/ttl_cache.hpp"
+#include "db/pool.hpp"
+#include "redis/client.hpp"
+
+namespace forecourt {
+
+struct Services {
+  Services(boost::asio::io_context& io_context, const Config& cfg, int pool_size)
+      : config(cfg),
+        io(io_context),
+        db(io_context,
+           db::PgSettings{cfg.database_url, cfg.db_statement_timeout, std::chrono::milliseconds(3000), cfg.db_prepared_statements},
+           pool_size, cfg.db_acquire_timeout),
+        redis(io_context, cfg.redis_url) {}
+
+  const Config& config;
+  boost::asio::io_context& io;
+  db::PgPool db;
+  redis::Client redis;
+  TtlCache<std::string> local_cache{4096};  // rendered bodies of hot, public responses
+};
+
+}  // namespace forecourt

@@ -1,0 +1,77 @@
+#pragma once
+// The process configuration: read once from the environment (and `.env`) at start,
+// validated, then passed down by reference. Nothing else calls getenv.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace forecourt {
+
+using EnvMap = std::map<std::string, std::string, std::less<>>;
+
+struct Config {
+  std::string environment = "development";  // the spec's FLASK_ENV
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int io_threads = 0;  // 0 = number of cores
+  std::string public_base_url;
+
+  std::string database_url;
+  std::string migrations_database_url;
+  int db_pool_size = 16;  // per process, split evenly across I/O threads
+  std::chrono::milliseconds db_acquire_timeout{2000};
+  std::chrono::milliseconds db_statement_timeout{5000};
+  bool db_prepared_statements = true;  // off for transaction-mode poolers (Supavisor 6543)
+
+  std::string redis_url;
+  std::string data_dir = ".local";
+
+  std::vector<std::string> allowed_origins;
+  std::size_t file_max_bytes = 15U * 1024U * 1024U;
+  std::size_t json_max_bytes = 1024U * 1024U;
+  std::size_t header_max_bytes = 16U * 1024U;
+  std::size_t url_max_bytes = 4096;
+  int max_connections = 4096;
+  std::chrono::milliseconds request_timeout{15000};  // to read one whole request
+  std::chrono::milliseconds idle_timeout{60000};     // keep-alive connection idle
+  std::chrono::milliseconds shutdown_grace{10000};   // drain in-flight requests
+  std::string log_level = "info";
+  bool cache_enabled = true;
+
+  std::string auth_mode = "embedded";  // embedded | supabase
+  std::string supabase_url;
+  std::string supabase_anon_key;
+  std::string supabase_service_role_key;
+  std::string supabase_jwt_secret;
+  std::string supabase_jwt_audience = "authenticated";
+  std::string supabase_jwt_issuer;
+  std::string supabase_jwks_url;
+  std::string storage_backend = "local";
+  std::string storage_signing_secret;
+  std::string admin_ip_allowlist;
+  std::string trusted_proxies;
+  std::string sentry_dsn;
+  std::string otel_exporter_otlp_endpoint;
+  std::string payment_webhook_secret;
+};
+
+// Which settings a command needs: `serve` needs the services, `openapi` needs none.
+enum class ConfigNeeds { none, database, services };
+
+// Pure: builds and validates a Config from variables. The Problem names the variable.
+Result<Config> load_config(const EnvMap& env, ConfigNeeds needs);
+
+// Parses `.env` text (KEY=VALUE lines, `#` comments, optional quotes, `export ` prefix).
+EnvMap parse_dotenv(std::string_view text);
+
+// The process environment overlaid on `.env` (real variables win), read once at start.
+EnvMap read_environment(const std::string& dotenv_path);
+
+// For logs and `forecourt config`: every setting, secrets replaced by "***".
+std::vector<std::pair<std::string, std::string>> describe_config(const Config& config);
+
+}  // namespace forecourt

@@ -1,0 +1,246 @@
+#include "db/pg.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+
+namespace forecourt::db {
+namespace asio = boost::asio;
+using asio::posix::stream_descriptor;
+
+namespace {
+
+// What a pipeline slot holds, so results can be matched back to queries.
+enum SlotKind : int { slot_prepare = 0, slot_query = 1 };
+
+std::string field(const PGresult* r, int code) {
+  const char* v = PQresultErrorField(r, code);
+  return v != nullptr ? std::string(v) : std::string();
+}
+
+DbError error_from(const PGresult* r) {
+  std::string message = field(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (message.empty()) message = PQresultErrorMessage(r);
+  return DbError(field(r, PG_DIAG_SQLSTATE), message, field(r, PG_DIAG_MESSAGE_DETAIL),
+                 field(r, PG_DIAG_CONSTRAINT_NAME), field(r, PG_DIAG_COLUMN_NAME));
+}
+
+// Cancels the socket's pending waits when a deadline passes, so a silent peer
+// (network partition, stuck server) can't hold a request forever.
+class Deadline {
+ public:
+  Deadline(asio::any_io_executor ex, std::chrono::milliseconds d, stream_descriptor* sock, bool& fired)
+      : timer_(ex, d) {
+    timer_.async_wait([sock, &fired](boost::system::error_code ec) {
+      if (!ec && sock != nullptr) {
+        fired = true;
+        boost::system::error_code ignored;
+        sock->cancel(ignored);
+      }
+    });
+  }
+  ~Deadline() { timer_.cancel(); }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+
+ private:
+  asio::steady_timer timer_;
+};
+
+}  // namespace
+
+DbError::DbError(std::string sqlstate, std::string message, std::string detail, std::string constraint, std::string column)
+    : std::runtime_error(std::move(message)),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      constraint_(std::move(constraint)),
+      column_(std::move(column)) {}
+
+int PgResult::column(std::string_view name) const {
+  int c = PQfnumber(r_.get(), std::string(name).c_str());
+  if (c < 0) throw std::out_of_range("no column " + std::string(name));
+  return c;
+}
+
+std::optional<std::string> PgResult::opt_text(int row, std::string_view col) const {
+  int c = column(col);
+  if (is_null(row, c)) return std::nullopt;
+  return std::string(text(row, c));
+}
+
+long long PgResult::integer(int row, std::string_view col) const {
+  auto t = text(row, col);
+  long long v = 0;
+  std::from_chars(t.data(), t.data() + t.size(), v);
+  return v;
+}
+
+long long PgResult::affected() const {
+  const char* t = r_ ? PQcmdTuples(r_.get()) : "";
+  long long v = 0;
+  std::from_chars(t, t + std::char_traits<char>::length(t), v);
+  return v;
+}
+
+PgConnection::PgConnection(asio::any_io_executor executor, const PgSettings& settings)
+    : executor_(std::move(executor)), settings_(settings) {}
+
+PgConnection::~PgConnection() {
+  // libpq owns the descriptor: detach it from Asio before libpq closes it.
+  if (socket_) socket_->release();
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+bool PgConnection::usable() const { return conn_ != nullptr && !broken_ && PQstatus(conn_) == CONNECTION_OK; }
+
+bool PgConnection::idle_outside_tx() const {
+  return usable() && PQtransactionStatus(conn_) == PQTRANS_IDLE && PQpipelineStatus(conn_) == PQ_PIPELINE_OFF;
+}
+
+void PgConnection::mark_broken(const std::string& why) {
+  broken_ = true;
+  throw DbUnavailable(why);
+}
+
+void PgConnection::bind_socket() {
+  int fd = PQsocket(conn_);
+  if (fd == socket_fd_) return;
+  if (socket_) socket_->release();
+  socket_.reset();
+  socket_fd_ = fd;
+  if (fd >= 0) socket_.emplace(executor_, fd);
+}
+
+asio::awaitable<void> PgConnection::wait(stream_descriptor::wait_type type) {
+  auto [ec] = co_await socket_->async_wait(type, asio::as_tuple(asio::use_awaitable));
+  if (ec) mark_broken("database connection wait failed: " + ec.message());
+}
+
+asio::awaitable<void> PgConnection::connect() {
+  std::string options = "-c statement_timeout=" + std::to_string(settings_.statement_timeout.count()) +
+                        " -c idle_in_transaction_session_timeout=60000";
+  const char* keys[] = {"dbname", "application_name", "options", "connect_timeout", nullptr};
+  std::string timeout = std::to_string(std::max<long long>(1, settings_.connect_timeout.count() / 1000));
+  const char* values[] = {settings_.url.c_str(), "forecourt", options.c_str(), timeout.c_str(), nullptr};
+  conn_ = PQconnectStartParams(keys, values, 1);
+  if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
+    broken_ = true;
+    throw DbUnavailable(std::string("cannot start a database connection: ") + (conn_ ? PQerrorMessage(conn_) : "out of memory"));
+  }
+  bool timed_out = false;
+  auto poll = PGRES_POLLING_WRITING;
+  while (poll != PGRES_POLLING_OK) {
+    if (poll == PGRES_POLLING_FAILED) mark_broken(std::string("database connection failed: ") + PQerrorMessage(conn_));
+    bind_socket();
+    if (!socket_) mark_broken("database connection has no socket");
+    {
+      Deadline deadline(executor_, settings_.connect_timeout, &*socket_, timed_out);
+      auto [ec] = co_await socket_->async_wait(
+          poll == PGRES_POLLING_READING ? stream_descriptor::wait_read : stream_descriptor::wait_write,
+          asio::as_tuple(asio::use_awaitable));
+      if (ec) mark_broken(timed_out ? "database connection timed out" : "database connection wait failed: " + ec.message());
+    }
+    poll = PQconnectPoll(conn_);
+  }
+  bind_socket();
+  if (PQsetnonblocking(conn_, 1) != 0) mark_broken("cannot make the database connection non-blocking");
+}
+
+asio::awaitable<void> PgConnection::flush() {
+  for (;;) {
+    int r = PQflush(conn_);
+    if (r == 0) co_return;
+    if (r < 0) mark_broken(std::string("database write failed: ") + PQerrorMessage(conn_));
+    // The server may be waiting for us to read before it accepts more: read too.
+    co_await wait(stream_descriptor::wait_write);
+    if (PQconsumeInput(conn_) == 0) mark_broken(std::string("database read failed: ") + PQerrorMessage(conn_));
+  }
+}
+
+asio::awaitable<PGresult*> PgConnection::next_result() {
+  while (PQisBusy(conn_) != 0) {
+    co_await wait(stream_descriptor::wait_read);
+    if (PQconsumeInput(conn_) == 0) mark_broken(std::string("database read failed: ") + PQerrorMessage(conn_));
+  }
+  co_return PQgetResult(conn_);
+}
+
+void PgConnection::send_query(const Query& q, std::vector<int>& kinds) {
+  std::vector<const char*> values;
+  values.reserve(q.params.size());
+  for (const auto& p : q.params) values.push_back(p ? p->c_str() : nullptr);
+  const int n = static_cast<int>(values.size());
+  std::string sql(q.sql);
+  bool sent = false;
+  if (settings_.prepared_statements) {
+    auto it = prepared_.find(sql);
+    const std::string* name = it != prepared_.end() ? &it->second : nullptr;
+    if (name == nullptr) {
+      auto pending = preparing_.find(sql);
+      if (pending == preparing_.end()) {
+        std::string fresh = "fc" + std::to_string(next_statement_++);
+        if (PQsendPrepare(conn_, fresh.c_str(), sql.c_str(), n, nullptr) == 0) mark_broken(PQerrorMessage(conn_));
+        kinds.push_back(slot_prepare);
+        pending = preparing_.emplace(sql, std::move(fresh)).first;
+      }
+      name = &pending->second;
+    }
+    sent = PQsendQueryPrepared(conn_, name->c_str(), n, values.data(), nullptr, nullptr, 0) != 0;
+  } else {
+    sent = PQsendQueryParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0) != 0;
+  }
+  if (!sent) mark_broken(std::string("cannot send query: ") + PQerrorMessage(conn_));
+  kinds.push_back(slot_query);
+}
+
+asio::awaitable<std::vector<PgResult>> PgConnection::execute(std::span<const Query> batch) {
+  if (!usable()) throw DbUnavailable("database connection is not usable");
+  bool timed_out = false;
+  Deadline deadline(executor_, settings_.statement_timeout + std::chrono::seconds(2), &*socket_, timed_out);
+  std::vector<int> kinds;
+  kinds.reserve(batch.size() * 2);
+  preparing_.clear();
+  if (PQenterPipelineMode(conn_) == 0) mark_broken("cannot enter pipeline mode");
+  for (const auto& q : batch) send_query(q, kinds);
+  if (PQpipelineSync(conn_) == 0) mark_broken("cannot sync pipeline");
+  co_await flush();
+
+  std::vector<PgResult> results;
+  results.reserve(batch.size());
+  std::optional<DbError> first_error;
+  std::size_t query_index = 0;
+  for (int kind : kinds) {
+    PGresult* raw = co_await next_result();
+    PgResult owned(raw);
+    auto status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    if (status == PGRES_FATAL_ERROR && !first_error) first_error = error_from(raw);
+    if (kind == slot_prepare) {
+      if (status == PGRES_COMMAND_OK) {
+        // Only a statement the server accepted is remembered as prepared.
+        for (auto& [sql, name] : preparing_) {
+          if (sql == batch[query_index].sql) prepared_.emplace(sql, name);
+        }
+      }
+    } else {
+      results.push_back(std::move(owned));
+      ++query_index;
+    }
+    if (raw != nullptr) {
+      PGresult* end = co_await next_result();  // each command's results end with NULL
+      if (end != nullptr) {
+        PQclear(end);
+        mark_broken("unexpected extra result in pipeline");
+      }
+    }
+  }
+  PGresult* sync = co_await next_result();
+  bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced) mark_broken("pipeline lost its sync point");
+  if (PQexitPipelineMode(conn_) == 0) mark_broken("cannot leave pipeline mode");
+  if (timed_out) mark_broken("database did not answer in time");
+  if (first_error) throw *first_error;
+  co_return results;
+}
+
+}  // namespace forecourt::db

@@ -1,0 +1,75 @@
+#pragma once
+// A bounded pool of PgConnections for one I/O thread. Acquire waits at most the
+// configured timeout (then DbUnavailable -> 503 + Retry-After); a broken connection is
+// dropped and replaced; when the database is down, connects back off exponentially
+// and requests fail fast instead of piling up.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <deque>
+#include <memory>
+
+#include "db/pg.hpp"
+
+namespace forecourt::db {
+
+class PgPool;
+
+// A connection on loan; goes back to the pool when destroyed (or is dropped if unsafe).
+class PooledConnection {
+ public:
+  PooledConnection(PgPool* pool, std::unique_ptr<PgConnection> conn) : pool_(pool), conn_(std::move(conn)) {}
+  PooledConnection(PooledConnection&& other) noexcept = default;
+  PooledConnection& operator=(PooledConnection&&) = delete;
+  PooledConnection(const PooledConnection&) = delete;
+  PooledConnection& operator=(const PooledConnection&) = delete;
+  ~PooledConnection();
+
+  PgConnection& operator*() { return *conn_; }
+  PgConnection* operator->() { return conn_.get(); }
+
+ private:
+  PgPool* pool_;
+  std::unique_ptr<PgConnection> conn_;
+};
+
+struct PoolStats {
+  int size = 0;
+  int idle = 0;
+  int waiting = 0;
+  bool up = true;
+};
+
+class PgPool {
+ public:
+  PgPool(boost::asio::io_context& io, PgSettings settings, int max_size, std::chrono::milliseconds acquire_timeout);
+
+  boost::asio::awaitable<PooledConnection> acquire();
+  [[nodiscard]] PoolStats stats() const;
+  // Called when a statement saw the connection break: the idle ones are probably dead too.
+  void on_connection_lost();
+  void release(std::unique_ptr<PgConnection> conn);
+
+ private:
+  struct Waiter {
+    explicit Waiter(boost::asio::io_context& io) : timer(io) {}
+    boost::asio::steady_timer timer;
+    std::unique_ptr<PgConnection> conn;
+    bool slot = false;  // allowed to open a new connection
+  };
+
+  boost::asio::awaitable<std::unique_ptr<PgConnection>> open();
+  void note_down();
+
+  boost::asio::io_context& io_;
+  PgSettings settings_;
+  int max_size_;
+  std::chrono::milliseconds acquire_timeout_;
+  int size_ = 0;  // open + opening connections
+  std::deque<std::unique_ptr<PgConnection>> idle_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::chrono::steady_clock::time_point down_until_{};
+  std::chrono::milliseconds backoff_{0};
+};
+
+}  // namespace forecourt::db

@@ -1,0 +1,105 @@
+#include "db/tx.hpp"
+
+#include "core/log.hpp"
+
+namespace forecourt::db {
+namespace asio = boost::asio;
+namespace {
+
+constexpr std::string_view kBeginReadWrite = "begin";
+constexpr std::string_view kBeginReadOnly = "begin read only";
+// Transaction-local (the `true`): gone at COMMIT/ROLLBACK, so nothing survives into the
+// next request that gets this connection.
+constexpr std::string_view kSetIdentity =
+    "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
+    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, true), "
+    "set_config('request.headers', $4, true)";
+constexpr std::string_view kCommit = "commit";
+constexpr std::string_view kRollback = "rollback";
+
+bool allowed_role(std::string_view role) { return role == "anon" || role == "authenticated" || role == "service_role"; }
+
+}  // namespace
+
+DbIdentity service_role_identity(std::string_view reason) {
+  log::debug("service_role transaction", {{"reason", reason}});
+  return DbIdentity{"service_role", R"({"role":"service_role"})", "", "{}"};
+}
+
+Transaction::Transaction(PgPool& pool, DbIdentity identity, bool read_only)
+    : pool_(pool), identity_(std::move(identity)), read_only_(read_only) {
+  if (!allowed_role(identity_.role)) throw std::invalid_argument("refusing database role " + identity_.role);
+}
+
+asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> queries, bool and_commit) {
+  if (done_) throw std::logic_error("transaction already finished");
+  if (!conn_) conn_.emplace(co_await pool_.acquire());
+  std::vector<Query> batch;
+  batch.reserve(queries.size() + 3);
+  std::size_t skip = 0;
+  if (!open_) {
+    batch.push_back(Query{read_only_ ? kBeginReadOnly : kBeginReadWrite, {}});
+    batch.push_back(Query{kSetIdentity, {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
+    skip = 2;
+  }
+  for (auto& q : queries) batch.push_back(std::move(q));
+  if (and_commit) batch.push_back(Query{kCommit, {}});
+  open_ = true;
+  std::vector<PgResult> results;
+  try {
+    results = co_await (*conn_)->execute(batch);
+  } catch (const DbUnavailable&) {
+    pool_.on_connection_lost();
+    throw;
+  }
+  if (and_commit) {
+    done_ = true;
+    results.pop_back();
+    conn_.reset();  // back to the pool, outside any transaction
+  }
+  results.erase(results.begin(), results.begin() + static_cast<long>(skip));
+  co_return results;
+}
+
+asio::awaitable<PgResult> Transaction::query(Query q) {
+  std::vector<Query> one;
+  one.push_back(std::move(q));
+  auto results = co_await send(std::move(one), false);
+  co_return std::move(results.front());
+}
+
+asio::awaitable<std::vector<PgResult>> Transaction::batch(std::vector<Query> queries) {
+  co_return co_await send(std::move(queries), false);
+}
+
+asio::awaitable<PgResult> Transaction::query_and_commit(Query q) {
+  std::vector<Query> one;
+  one.push_back(std::move(q));
+  auto results = co_await send(std::move(one), true);
+  co_return std::move(results.front());
+}
+
+asio::awaitable<void> Transaction::commit() {
+  if (done_) co_return;
+  if (open_) co_await send({}, true);
+  done_ = true;
+  conn_.reset();
+}
+
+asio::awaitable<void> Transaction::rollback() noexcept {
+  if (done_ || !conn_) {
+    done_ = true;
+    conn_.reset();
+    co_return;
+  }
+  done_ = true;
+  try {
+    std::vector<Query> q{Query{kRollback, {}}};
+    co_await (*conn_)->execute(q);
+  } catch (...) {
+    // A connection that can't roll back is not idle: the pool drops it on release.
+  }
+  conn_.reset();
+}
+
+}  // namespace forecourt::db
