@@ -122,7 +122,8 @@ int cmd_seed(const std::vector<std::string>& args) {
       } catch (const std::exception&) {
         return usage_error("--vehicles needs a positive number");
       }
-      if (options.vehicles <= 0 || options.vehicles > 50'000'000) return usage_error("--vehicles must be 1..50000000");
+      if (options.vehicles <= 0 || options.vehicles > 50'000'000)
+        return usage_error("--vehicles must be 1..50000000");
     } else {
       return usage_error("unknown option for seed: " + args[i]);
     }
@@ -132,17 +133,23 @@ int cmd_seed(const std::vector<std::string>& args) {
 }
 
 int cmd_openapi(const std::vector<std::string>& args) {
-  if (wants_help(args)) return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON.\n", 0;
+  if (wants_help(args))
+    return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON.\n", 0;
   auto config = load(ConfigNeeds::none);
   if (!config) return 1;
   forecourt::http::Router router;
   forecourt::register_all_routes(router, *config);
-  std::cout << boost::json::serialize(forecourt::http::openapi_document(router, config->public_base_url)) << "\n";
+  std::cout << boost::json::serialize(
+                   forecourt::http::openapi_document(router, config->public_base_url))
+            << "\n";
   return 0;
 }
 
 int cmd_config(const std::vector<std::string>& args) {
-  if (wants_help(args)) return std::cout << "usage: forecourt config\n\nPrints the effective configuration, secrets hidden.\n", 0;
+  if (wants_help(args))
+    return std::cout << "usage: forecourt config\n\nPrints the effective configuration, secrets "
+                        "hidden.\n",
+           0;
   auto config = load(ConfigNeeds::none);
   if (!config) return 1;
   for (const auto& [k, v] : forecourt::describe_config(*config)) std::cout << k << "=" << v << "\n";
@@ -165,7 +172,8 @@ int main(int argc, char** argv) {
     if (command == "seed") return cmd_seed(args);
     if (command == "openapi") return cmd_openapi(args);
     if (command == "config") return cmd_config(args);
-    if (command == "version" || command == "--version") return std::cout << FORECOURT_VERSION << "\n", 0;
+    if (command == "version" || command == "--version")
+      return std::cout << FORECOURT_VERSION << "\n", 0;
   } catch (const std::exception& e) {
     std::cerr << "forecourt " << command << ": " << e.what() << "\n";
     return 1;

@@ -19,13 +19,22 @@ void register_docs_routes(http::Router& router, std::string server_url) {
     res.set(boost::beast::http::field::content_type, "application/json; charset=utf-8");
     co_return res;
   };
-  router.add(Route{.method = Verb::get, .path = "/openapi.json", .handler = handler,
-                   .operation_id = "getOpenApiDocument", .summary = "This API's OpenAPI 3.1 document",
-                   .description = "Generated from the route table that serves requests.",
-                   .tags = {"docs"}, .access = Access::public_,
-                   .responses = {{200, "The OpenAPI document.", schemas::json(R"({"type":"object","required":["openapi","paths"]})"),
-                                  schemas::json(R"({"openapi":"3.1.0","info":{"title":"Forecourt API","version":"0.1.0"},"paths":{}})")}},
-                   .cache = CachePolicy::revalidate, .rate_class = "read"});
+  router.add(Route{
+      .method = Verb::get,
+      .path = "/openapi.json",
+      .handler = handler,
+      .operation_id = "getOpenApiDocument",
+      .summary = "This API's OpenAPI 3.1 document",
+      .description = "Generated from the route table that serves requests.",
+      .tags = {"docs"},
+      .access = Access::public_,
+      .responses =
+          {{200, "The OpenAPI document.",
+            schemas::json(R"({"type":"object","required":["openapi","paths"]})"),
+            schemas::json(
+                R"({"openapi":"3.1.0","info":{"title":"Forecourt API","version":"0.1.0"},"paths":{}})")}},
+      .cache = CachePolicy::revalidate,
+      .rate_class = "read"});
 }
 
 }  // namespace forecourt::api

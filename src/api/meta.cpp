@@ -1,8 +1,7 @@
 // /meta: liveness, dependency health, and the site configuration the frontend boots with.
-#include <unistd.h>
-
 #include <boost/json.hpp>
 #include <filesystem>
+#include <fstream>
 
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
@@ -27,7 +26,9 @@ struct Check {
 };
 
 long long us_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               t0)
+      .count();
 }
 
 constexpr std::string_view kPing = "select 1";
@@ -50,7 +51,8 @@ asio::awaitable<Check> check_redis(Services& s) {
   Check c{"redis"};
   auto t0 = std::chrono::steady_clock::now();
   try {
-    std::vector<std::string> ping{"PING"};  // not inline: g++ 12 miscompiles braced lists in co_await
+    std::vector<std::string> ping{
+        "PING"};  // not inline: g++ 12 miscompiles braced lists in co_await
     auto reply = co_await s.redis.command(std::move(ping));
     c.up = !reply.is_error();
     if (!c.up) c.error = reply.str;
@@ -62,12 +64,19 @@ asio::awaitable<Check> check_redis(Services& s) {
 }
 
 Check check_storage(const Services& s) {
-  // Local storage backend: the files live under the data folder; it must be writable.
+  // Local storage backend: the files live under the data folder. Writing a probe file is
+  // the honest check (a read-only mount or a full disk fails it).
   Check c{"storage"};
   auto t0 = std::chrono::steady_clock::now();
   auto dir = std::filesystem::path(s.config.data_dir) / "storage";
+  auto probe = dir / ".health-probe";
+  {
+    std::ofstream out(probe, std::ios::trunc);
+    out << "ok";
+    c.up = static_cast<bool>(out.flush());
+  }
   std::error_code ec;
-  c.up = std::filesystem::is_directory(dir, ec) && ::access(dir.c_str(), W_OK) == 0;
+  std::filesystem::remove(probe, ec);
   if (!c.up) c.error = "storage folder " + dir.string() + " is missing or not writable";
   c.latency_us = us_since(t0);
   return c;
@@ -89,7 +98,8 @@ asio::awaitable<Response> get_health(Request& req) {
   std::vector<http::ErrorObject> down;
   for (const auto& c : checks) {
     by_name[c.name] = check_json(c);
-    if (!c.up) down.push_back({503, "dependency_down", "", c.name + " is down: " + c.error, "", "", ""});
+    if (!c.up)
+      down.push_back({503, "dependency_down", "", c.name + " is down: " + c.error, "", "", ""});
   }
   if (down.empty()) {
     boost::json::object data{{"status", "ok"}, {"version", FORECOURT_VERSION}, {"checks", by_name}};
@@ -138,43 +148,74 @@ void register_meta_routes(http::Router& router) {
   using namespace http;
   const auto error = schemas::error_document();
   router.add(Route{
-      .method = Verb::get, .path = "/meta/health", .handler = get_health,
-      .operation_id = "getHealth", .summary = "Dependency health",
-      .description = "Checks PostgreSQL, Redis and storage, each with status and latency. 200 when all are up; 503 naming what is down.",
-      .tags = {"meta"}, .access = Access::public_,
-      .responses = {
-          {200, "Every dependency is up.",
-           schemas::envelope(schemas::json(R"({"type":"object","required":["status","checks"],"properties":{
+      .method = Verb::get,
+      .path = "/meta/health",
+      .handler = get_health,
+      .operation_id = "getHealth",
+      .summary = "Dependency health",
+      .description = "Checks PostgreSQL, Redis and storage, each with status and latency. 200 when "
+                     "all are up; 503 naming what is down.",
+      .tags = {"meta"},
+      .access = Access::public_,
+      .responses =
+          {
+              {200, "Every dependency is up.",
+               schemas::envelope(
+                   schemas::json(R"({"type":"object","required":["status","checks"],"properties":{
               "status":{"type":"string","enum":["ok"]},"version":{"type":"string"},
               "checks":{"type":"object","additionalProperties":{"type":"object","properties":{
                 "status":{"type":"string","enum":["up","down"]},"latency_us":{"type":"integer"},"error":{"type":"string"}}}}}})")),
-           schemas::json(R"({"data":{"status":"ok","version":"0.1.0","checks":{"database":{"status":"up","latency_us":412},"redis":{"status":"up","latency_us":118},"storage":{"status":"up","latency_us":9}}}})")},
-          {503, "At least one dependency is down; each gets an error object, and meta.checks has them all.", error,
-           schemas::json(R"({"errors":[{"status":"503","code":"dependency_down","title":"Service Unavailable","detail":"database is down: database is unavailable; retrying in the background"}],"meta":{"request_id":"5f0c6a1e-8a53-4f5e-9d61-2b1f0f6b2a10","checks":{"database":{"status":"down","latency_us":20,"error":"database is unavailable"},"redis":{"status":"up","latency_us":100},"storage":{"status":"up","latency_us":10}}}})")},
-      },
-      .cache = CachePolicy::no_store, .rate_class = "health"});
+               schemas::json(
+                   R"({"data":{"status":"ok","version":"0.1.0","checks":{"database":{"status":"up","latency_us":412},"redis":{"status":"up","latency_us":118},"storage":{"status":"up","latency_us":9}}}})")},
+              {503,
+               "At least one dependency is down; each gets an error object, and meta.checks has "
+               "them all.",
+               error,
+               schemas::json(
+                   R"({"errors":[{"status":"503","code":"dependency_down","title":"Service Unavailable","detail":"database is down: database is unavailable; retrying in the background"}],"meta":{"request_id":"5f0c6a1e-8a53-4f5e-9d61-2b1f0f6b2a10","checks":{"database":{"status":"down","latency_us":20,"error":"database is unavailable"},"redis":{"status":"up","latency_us":100},"storage":{"status":"up","latency_us":10}}}})")},
+          },
+      .cache = CachePolicy::no_store,
+      .rate_class = "health"});
   router.add(Route{
-      .method = Verb::get, .path = "/meta/live", .handler = get_live,
-      .operation_id = "getLiveness", .summary = "Liveness probe",
-      .description = "Answers 200 while the process serves HTTP; checks no dependency (for load balancers).",
-      .tags = {"meta"}, .access = Access::public_,
-      .responses = {{200, "The process is up.",
-                     schemas::envelope(schemas::json(R"({"type":"object","properties":{"status":{"type":"string","enum":["ok"]}}})")),
-                     schemas::json(R"({"data":{"status":"ok"}})")}},
-      .cache = CachePolicy::no_store, .rate_class = "health"});
+      .method = Verb::get,
+      .path = "/meta/live",
+      .handler = get_live,
+      .operation_id = "getLiveness",
+      .summary = "Liveness probe",
+      .description =
+          "Answers 200 while the process serves HTTP; checks no dependency (for load balancers).",
+      .tags = {"meta"},
+      .access = Access::public_,
+      .responses =
+          {{200, "The process is up.",
+            schemas::envelope(schemas::json(
+                R"({"type":"object","properties":{"status":{"type":"string","enum":["ok"]}}})")),
+            schemas::json(R"({"data":{"status":"ok"}})")}},
+      .cache = CachePolicy::no_store,
+      .rate_class = "health"});
   router.add(Route{
-      .method = Verb::get, .path = "/meta/config", .handler = get_config,
-      .operation_id = "getSiteConfig", .summary = "Brand, theme, locales and feature flags",
-      .description = "The public site configuration the frontend boots with: brand and theme defaults (light/dark), supported locales, and feature flags. Read from the database, cached for 30 s.",
-      .tags = {"meta"}, .access = Access::public_,
-      .responses = {
-          {200, "The public configuration.",
-           schemas::envelope(schemas::json(R"({"type":"object","required":["settings","feature_flags"],"properties":{
+      .method = Verb::get,
+      .path = "/meta/config",
+      .handler = get_config,
+      .operation_id = "getSiteConfig",
+      .summary = "Brand, theme, locales and feature flags",
+      .description = "The public site configuration the frontend boots with: brand and theme "
+                     "defaults (light/dark), supported locales, and feature flags. Read from the "
+                     "database, cached for 30 s.",
+      .tags = {"meta"},
+      .access = Access::public_,
+      .responses =
+          {
+              {200, "The public configuration.",
+               schemas::envelope(schemas::json(
+                   R"({"type":"object","required":["settings","feature_flags"],"properties":{
               "settings":{"type":"object"},"feature_flags":{"type":"object","additionalProperties":{"type":"boolean"}}}})")),
-           schemas::json(R"({"data":{"settings":{"brand":{"name":"Forecourt Motors"},"theme":{"default_mode":"light","modes":["light","dark"]},"locales":{"default":"en-US","supported":["en-US","es-US"]}},"feature_flags":{"livechat":true,"trade_in_online":true}}})")},
-          {503, "The database is unavailable.", error, nullptr},
-      },
-      .cache = CachePolicy::public_short, .rate_class = "read"});
+               schemas::json(
+                   R"({"data":{"settings":{"brand":{"name":"Forecourt Motors"},"theme":{"default_mode":"light","modes":["light","dark"]},"locales":{"default":"en-US","supported":["en-US","es-US"]}},"feature_flags":{"livechat":true,"trade_in_online":true}}})")},
+              {503, "The database is unavailable.", error, nullptr},
+          },
+      .cache = CachePolicy::public_short,
+      .rate_class = "read"});
 }
 
 }  // namespace forecourt::api

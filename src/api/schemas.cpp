@@ -10,7 +10,8 @@ boost::json::value envelope(const boost::json::value& data_schema) {
   return boost::json::value{
       {"type", "object"},
       {"required", boost::json::array{"data"}},
-      {"properties", {{"data", data_schema}, {"meta", {{"type", "object"}}}, {"links", {{"type", "object"}}}}},
+      {"properties",
+       {{"data", data_schema}, {"meta", {{"type", "object"}}}, {"links", {{"type", "object"}}}}},
   };
 }
 

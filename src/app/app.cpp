@@ -42,12 +42,14 @@ int run_server(const Config& config) {
     if (!config.redis_url.empty()) asio::post(s->io, [svc = s.get()] { svc->redis.start(); });
   }
 
-  http::Server server(config, pipeline, loop_ptrs, [&services](std::size_t i) { return services[i].get(); });
+  http::Server server(config, pipeline, loop_ptrs,
+                      [&services](std::size_t i) { return services[i].get(); });
   std::uint16_t port = 0;
   try {
     port = server.listen();
   } catch (const std::exception& e) {
-    log::error("cannot listen", {{"host", config.host}, {"port", config.port}, {"error", e.what()}});
+    log::error("cannot listen",
+               {{"host", config.host}, {"port", config.port}, {"error", e.what()}});
     return 1;
   }
 
@@ -55,7 +57,9 @@ int run_server(const Config& config) {
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     log::info("shutting down: draining in-flight requests",
-              {{"signal", signo}, {"grace_ms", config.shutdown_grace.count()}, {"open_connections", server.open_connections()}});
+              {{"signal", signo},
+               {"grace_ms", config.shutdown_grace.count()},
+               {"open_connections", server.open_connections()}});
     server.begin_shutdown([&] {
       for (std::size_t i = 0; i < loops.size(); ++i) {
         asio::post(*loops[i], [&, i] {
@@ -66,7 +70,7 @@ int run_server(const Config& config) {
       }
     });
   });
-  ::signal(SIGPIPE, SIG_IGN);  // a client closing mid-write is an error code, not a crash
+  (void)::signal(SIGPIPE, SIG_IGN);  // a client closing mid-write is an error code, not a crash
 
   log::info("listening", {{"url", "http://" + config.host + ":" + std::to_string(port)},
                           {"io_threads", static_cast<std::int64_t>(threads)},

@@ -14,7 +14,8 @@ struct Services {
       : config(cfg),
         io(io_context),
         db(io_context,
-           db::PgSettings{cfg.database_url, cfg.db_statement_timeout, std::chrono::milliseconds(3000), cfg.db_prepared_statements},
+           db::PgSettings{cfg.database_url, cfg.db_statement_timeout,
+                          std::chrono::milliseconds(3000), cfg.db_prepared_statements},
            pool_size, cfg.db_acquire_timeout),
         redis(io_context, cfg.redis_url) {}
 

@@ -40,9 +40,11 @@ std::vector<MigrationFile> list_migrations(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir)) {
     std::smatch m;
     auto filename = entry.path().filename().string();
-    if (entry.is_regular_file() && std::regex_match(filename, m, pattern)) out.push_back({m[1], m[2], entry.path()});
+    if (entry.is_regular_file() && std::regex_match(filename, m, pattern))
+      out.push_back({m[1], m[2], entry.path()});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.version < b.version; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.version < b.version; });
   return out;
 }
 
@@ -57,7 +59,8 @@ std::vector<fs::path> list_sql(const fs::path& dir) {
 }
 
 // Runs one file in one transaction; on failure reports file:line and rolls back.
-bool apply_file(BlockingPg& pg, const fs::path& file, const std::string& sql, const MigrationFile* record) {
+bool apply_file(BlockingPg& pg, const fs::path& file, const std::string& sql,
+                const MigrationFile* record) {
   pg.exec("begin");
   if (auto err = pg.try_exec(sql)) {
     pg.exec("rollback");
@@ -69,8 +72,10 @@ bool apply_file(BlockingPg& pg, const fs::path& file, const std::string& sql, co
     return false;
   }
   if (record != nullptr) {
-    pg.exec_params("insert into supabase_migrations.schema_migrations(version, name, statements) values ($1, $2, array[$3::text])",
-                   {record->version, record->name, sql});
+    pg.exec_params(
+        "insert into supabase_migrations.schema_migrations(version, name, statements) values ($1, "
+        "$2, array[$3::text])",
+        {record->version, record->name, sql});
   }
   pg.exec("commit");
   return true;
@@ -88,7 +93,8 @@ int migrate(const Config& config, const MigrateOptions& options) {
   auto root = project_root();
   BlockingPg pg(config.migrations_database_url);
   if (!pg.ok()) {
-    std::cerr << "cannot connect to the database (MIGRATIONS_DATABASE_URL / DATABASE_URL): " << pg.error() << "\n";
+    std::cerr << "cannot connect to the database (MIGRATIONS_DATABASE_URL / DATABASE_URL): "
+              << pg.error() << "\n";
     return 1;
   }
   // One migrator at a time (several servers may start together).
@@ -100,7 +106,8 @@ int migrate(const Config& config, const MigrateOptions& options) {
   }
   pg.exec(kHistorySchema);
   std::set<std::string> applied;
-  for (auto& row : pg.rows("select version from supabase_migrations.schema_migrations")) applied.insert(row.at(0));
+  for (auto& row : pg.rows("select version from supabase_migrations.schema_migrations"))
+    applied.insert(row.at(0));
   int count = 0;
   for (const auto& m : list_migrations(root / "supabase" / "migrations")) {
     if (applied.contains(m.version)) continue;
@@ -112,7 +119,9 @@ int migrate(const Config& config, const MigrateOptions& options) {
     std::cout << "applied " << m.path.filename().string() << "\n";
     ++count;
   }
-  std::cout << (count == 0 ? "database is up to date" : "migrated: " + std::to_string(count) + " file(s)") << "\n";
+  std::cout << (count == 0 ? "database is up to date"
+                           : "migrated: " + std::to_string(count) + " file(s)")
+            << "\n";
   return 0;
 }
 

@@ -37,12 +37,15 @@ int line_of(const std::string& sql, const char* position) {
 BlockingPg::BlockingPg(const std::string& url) : conn_(PQconnectdb(url.c_str())) {
   if (ok()) {
     // Migrations may print NOTICEs (e.g. "already exists, skipping"): keep them quiet.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
   }
 }
 BlockingPg::~BlockingPg() { PQfinish(conn_); }
 bool BlockingPg::ok() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
-std::string BlockingPg::error() const { return conn_ != nullptr ? PQerrorMessage(conn_) : "out of memory"; }
+std::string BlockingPg::error() const {
+  return conn_ != nullptr ? PQerrorMessage(conn_) : "out of memory";
+}
 
 std::optional<SqlFailure> BlockingPg::try_exec(const std::string& sql) {
   ResultPtr r(PQexec(conn_, sql.c_str()), &PQclear);
@@ -63,11 +66,13 @@ void BlockingPg::exec_params(const std::string& sql, const std::vector<std::stri
   (void)rows(sql, params);
 }
 
-std::vector<std::vector<std::string>> BlockingPg::rows(const std::string& sql, const std::vector<std::string>& params) {
+std::vector<std::vector<std::string>> BlockingPg::rows(const std::string& sql,
+                                                       const std::vector<std::string>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p.c_str());
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0),
+  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                           values.data(), nullptr, nullptr, 0),
               &PQclear);
   if (!succeeded(r.get())) throw std::runtime_error(PQresultErrorMessage(r.get()));
   std::vector<std::vector<std::string>> out;

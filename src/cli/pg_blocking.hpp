@@ -28,7 +28,8 @@ class BlockingPg {
   // Throws std::runtime_error on failure.
   void exec(const std::string& sql);
   void exec_params(const std::string& sql, const std::vector<std::string>& params);
-  std::vector<std::vector<std::string>> rows(const std::string& sql, const std::vector<std::string>& params = {});
+  std::vector<std::vector<std::string>> rows(const std::string& sql,
+                                             const std::vector<std::string>& params = {});
   // Returns the failure instead of throwing (for reporting file and line).
   std::optional<SqlFailure> try_exec(const std::string& sql);
 

@@ -12,8 +12,10 @@ namespace forecourt {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -75,7 +77,8 @@ class Reader {
   }
 
   void require(std::string_view name, const std::string& value) {
-    if (value.empty()) fail(name, std::string(name) + " is required but not set (see .env.example)");
+    if (value.empty())
+      fail(name, std::string(name) + " is required but not set (see .env.example)");
   }
 
   void fail(std::string_view name, std::string detail) {
@@ -111,9 +114,11 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   r.text("HOST", c.host);
   r.integer("PORT", 0, 65535, c.port);
   r.integer("IO_THREADS", 0, 256, c.io_threads);
-  if (c.io_threads == 0) c.io_threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  if (c.io_threads == 0)
+    c.io_threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   r.text("PUBLIC_BASE_URL", c.public_base_url);
-  if (c.public_base_url.empty()) c.public_base_url = "http://" + c.host + ":" + std::to_string(c.port);
+  if (c.public_base_url.empty())
+    c.public_base_url = "http://" + c.host + ":" + std::to_string(c.port);
 
   r.text("DATABASE_URL", c.database_url);
   r.text("MIGRATIONS_DATABASE_URL", c.migrations_database_url);
@@ -162,7 +167,8 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
     r.require("REDIS_URL", c.redis_url);
     if (c.auth_mode == "supabase") r.require("SUPABASE_URL", c.supabase_url);
     if (c.environment == "production" && c.allowed_origins.empty()) {
-      r.fail("ALLOWED_ORIGINS", "ALLOWED_ORIGINS is required in production (comma-separated origins)");
+      r.fail("ALLOWED_ORIGINS",
+             "ALLOWED_ORIGINS is required in production (comma-separated origins)");
     }
   }
   if (r.problem()) return *r.problem();
@@ -202,7 +208,8 @@ EnvMap read_environment(const std::string& dotenv_path) {
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string_view kv(*e);
     auto eq = kv.find('=');
-    if (eq != std::string_view::npos) env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
+    if (eq != std::string_view::npos)
+      env[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
   }
   return env;
 }

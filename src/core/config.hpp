@@ -31,9 +31,9 @@ struct Config {
   std::string data_dir = ".local";
 
   std::vector<std::string> allowed_origins;
-  std::size_t file_max_bytes = 15U * 1024U * 1024U;
-  std::size_t json_max_bytes = 1024U * 1024U;
-  std::size_t header_max_bytes = 16U * 1024U;
+  std::size_t file_max_bytes = std::size_t{15} * 1024 * 1024;
+  std::size_t json_max_bytes = std::size_t{1024} * 1024;
+  std::size_t header_max_bytes = std::size_t{16} * 1024;
   std::size_t url_max_bytes = 4096;
   int max_connections = 4096;
   std::chrono::milliseconds request_timeout{15000};  // to read one whole request

@@ -26,7 +26,8 @@ class TtlCache {
     return it->second->value;
   }
 
-  void put(const std::string& key, V value, std::chrono::milliseconds ttl, Clock::time_point now = Clock::now()) {
+  void put(const std::string& key, V value, std::chrono::milliseconds ttl,
+           Clock::time_point now = Clock::now()) {
     if (auto it = index_.find(key); it != index_.end()) {
       order_.erase(it->second);
       index_.erase(it);

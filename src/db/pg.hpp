@@ -24,7 +24,8 @@ namespace forecourt::db {
 // A statement failed: carries the SQLSTATE so the HTTP edge can map it (42501 -> 403 ...).
 class DbError : public std::runtime_error {
  public:
-  DbError(std::string sqlstate, std::string message, std::string detail, std::string constraint, std::string column);
+  DbError(std::string sqlstate, std::string message, std::string detail, std::string constraint,
+          std::string column);
   [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
   [[nodiscard]] const std::string& detail() const { return detail_; }
   [[nodiscard]] const std::string& constraint() const { return constraint_; }
@@ -49,12 +50,17 @@ class PgResult {
   [[nodiscard]] int rows() const { return r_ ? PQntuples(r_.get()) : 0; }
   [[nodiscard]] int columns() const { return r_ ? PQnfields(r_.get()) : 0; }
   [[nodiscard]] bool empty() const { return rows() == 0; }
-  [[nodiscard]] bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+  [[nodiscard]] bool is_null(int row, int col) const {
+    return PQgetisnull(r_.get(), row, col) != 0;
+  }
   [[nodiscard]] std::string_view text(int row, int col) const {
-    return {PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col))};
+    return {PQgetvalue(r_.get(), row, col),
+            static_cast<std::size_t>(PQgetlength(r_.get(), row, col))};
   }
   [[nodiscard]] int column(std::string_view name) const;  // throws std::out_of_range
-  [[nodiscard]] std::string_view text(int row, std::string_view col) const { return text(row, column(col)); }
+  [[nodiscard]] std::string_view text(int row, std::string_view col) const {
+    return text(row, column(col));
+  }
   [[nodiscard]] std::optional<std::string> opt_text(int row, std::string_view col) const;
   [[nodiscard]] long long integer(int row, std::string_view col) const;
   [[nodiscard]] bool boolean(int row, std::string_view col) const { return text(row, col) == "t"; }
@@ -77,10 +83,11 @@ inline std::optional<std::string> param(const char* s) { return std::string(s); 
 inline std::optional<std::string> param(const std::string& s) { return s; }
 inline std::optional<std::string> param(bool b) { return std::string(b ? "true" : "false"); }
 template <class T>
-  requires std::is_integral_v<T>
-std::optional<std::string> param(T v) { return std::to_string(v); }
+requires std::is_integral_v<T> std::optional<std::string> param(T v) { return std::to_string(v); }
 template <class T>
-std::optional<std::string> param(const std::optional<T>& v) { return v ? param(*v) : std::nullopt; }
+std::optional<std::string> param(const std::optional<T>& v) {
+  return v ? param(*v) : std::nullopt;
+}
 
 struct PgSettings {
   std::string url;
@@ -102,7 +109,7 @@ class PgConnection {
   // the server), DbUnavailable if the connection breaks.
   boost::asio::awaitable<std::vector<PgResult>> execute(std::span<const Query> batch);
 
-  [[nodiscard]] bool usable() const;            // connected and not broken
+  [[nodiscard]] bool usable() const;           // connected and not broken
   [[nodiscard]] bool idle_outside_tx() const;  // safe to hand to another request
 
  private:
@@ -119,7 +126,7 @@ class PgConnection {
   std::optional<boost::asio::posix::stream_descriptor> socket_;
   int socket_fd_ = -1;
   bool broken_ = false;
-  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
+  std::unordered_map<std::string, std::string> prepared_;   // sql -> statement name
   std::unordered_map<std::string, std::string> preparing_;  // in the current batch
   unsigned next_statement_ = 0;
 };

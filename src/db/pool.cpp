@@ -9,11 +9,19 @@ namespace forecourt::db {
 namespace asio = boost::asio;
 
 PooledConnection::~PooledConnection() {
-  if (conn_ && pool_ != nullptr) pool_->release(std::move(conn_));
+  try {
+    if (conn_ && pool_ != nullptr) pool_->release(std::move(conn_));
+  } catch (...) {
+    // Out of memory while queueing it: the connection is simply closed.
+  }
 }
 
-PgPool::PgPool(asio::io_context& io, PgSettings settings, int max_size, std::chrono::milliseconds acquire_timeout)
-    : io_(io), settings_(std::move(settings)), max_size_(max_size), acquire_timeout_(acquire_timeout) {}
+PgPool::PgPool(asio::io_context& io, PgSettings settings, int max_size,
+               std::chrono::milliseconds acquire_timeout)
+    : io_(io),
+      settings_(std::move(settings)),
+      max_size_(max_size),
+      acquire_timeout_(acquire_timeout) {}
 
 PoolStats PgPool::stats() const {
   return PoolStats{size_, static_cast<int>(idle_.size()), static_cast<int>(waiters_.size()),
@@ -21,7 +29,8 @@ PoolStats PgPool::stats() const {
 }
 
 void PgPool::note_down() {
-  backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(100) : std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+  backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(100)
+                                   : std::min(backoff_ * 2, std::chrono::milliseconds(5000));
   down_until_ = std::chrono::steady_clock::now() + backoff_;
 }
 
@@ -39,7 +48,8 @@ asio::awaitable<std::unique_ptr<PgConnection>> PgPool::open() {
     --size_;
     bool was_up = backoff_.count() == 0;
     note_down();
-    if (was_up) log::warn("database unreachable", {{"error", e.what()}, {"retry_in_ms", backoff_.count()}});
+    if (was_up)
+      log::warn("database unreachable", {{"error", e.what()}, {"retry_in_ms", backoff_.count()}});
     throw;
   }
   if (backoff_.count() != 0) log::info("database reachable again");

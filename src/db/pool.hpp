@@ -18,7 +18,8 @@ class PgPool;
 // A connection on loan; goes back to the pool when destroyed (or is dropped if unsafe).
 class PooledConnection {
  public:
-  PooledConnection(PgPool* pool, std::unique_ptr<PgConnection> conn) : pool_(pool), conn_(std::move(conn)) {}
+  PooledConnection(PgPool* pool, std::unique_ptr<PgConnection> conn)
+      : pool_(pool), conn_(std::move(conn)) {}
   PooledConnection(PooledConnection&& other) noexcept = default;
   PooledConnection& operator=(PooledConnection&&) = delete;
   PooledConnection(const PooledConnection&) = delete;
@@ -42,7 +43,8 @@ struct PoolStats {
 
 class PgPool {
  public:
-  PgPool(boost::asio::io_context& io, PgSettings settings, int max_size, std::chrono::milliseconds acquire_timeout);
+  PgPool(boost::asio::io_context& io, PgSettings settings, int max_size,
+         std::chrono::milliseconds acquire_timeout);
 
   boost::asio::awaitable<PooledConnection> acquire();
   [[nodiscard]] PoolStats stats() const;

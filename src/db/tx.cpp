@@ -12,12 +12,15 @@ constexpr std::string_view kBeginReadOnly = "begin read only";
 // next request that gets this connection.
 constexpr std::string_view kSetIdentity =
     "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
-    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, true), "
+    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
+    "true), "
     "set_config('request.headers', $4, true)";
 constexpr std::string_view kCommit = "commit";
 constexpr std::string_view kRollback = "rollback";
 
-bool allowed_role(std::string_view role) { return role == "anon" || role == "authenticated" || role == "service_role"; }
+bool allowed_role(std::string_view role) {
+  return role == "anon" || role == "authenticated" || role == "service_role";
+}
 
 }  // namespace
 
@@ -28,10 +31,12 @@ DbIdentity service_role_identity(std::string_view reason) {
 
 Transaction::Transaction(PgPool& pool, DbIdentity identity, bool read_only)
     : pool_(pool), identity_(std::move(identity)), read_only_(read_only) {
-  if (!allowed_role(identity_.role)) throw std::invalid_argument("refusing database role " + identity_.role);
+  if (!allowed_role(identity_.role))
+    throw std::invalid_argument("refusing database role " + identity_.role);
 }
 
-asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> queries, bool and_commit) {
+asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> queries,
+                                                         bool and_commit) {
   if (done_) throw std::logic_error("transaction already finished");
   if (!conn_) conn_.emplace(co_await pool_.acquire());
   std::vector<Query> batch;
@@ -39,7 +44,9 @@ asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> quer
   std::size_t skip = 0;
   if (!open_) {
     batch.push_back(Query{read_only_ ? kBeginReadOnly : kBeginReadWrite, {}});
-    batch.push_back(Query{kSetIdentity, {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
+    batch.push_back(
+        Query{kSetIdentity,
+              {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
     skip = 2;
   }
   for (auto& q : queries) batch.push_back(std::move(q));
@@ -86,7 +93,7 @@ asio::awaitable<void> Transaction::commit() {
   conn_.reset();
 }
 
-asio::awaitable<void> Transaction::rollback() noexcept {
+asio::awaitable<void> Transaction::rollback() {
   if (done_ || !conn_) {
     done_ = true;
     conn_.reset();

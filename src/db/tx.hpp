@@ -15,7 +15,7 @@ namespace forecourt::db {
 struct DbIdentity {
   std::string role = "anon";  // anon | authenticated | service_role
   std::string claims_json = R"({"role":"anon"})";
-  std::string user_id;       // request.jwt.claim.sub (empty for anon)
+  std::string user_id;              // request.jwt.claim.sub (empty for anon)
   std::string headers_json = "{}";  // request.headers: client ip and user agent for audit_log
 };
 
@@ -29,7 +29,7 @@ class Transaction {
   boost::asio::awaitable<PgResult> query(Query q);
   boost::asio::awaitable<std::vector<PgResult>> batch(std::vector<Query> queries);
   boost::asio::awaitable<void> commit();
-  boost::asio::awaitable<void> rollback() noexcept;
+  boost::asio::awaitable<void> rollback();  // never throws
   // One statement, committed, in a single round trip: BEGIN; set-up; statement; COMMIT.
   boost::asio::awaitable<PgResult> query_and_commit(Query q);
 

@@ -5,10 +5,12 @@
 namespace forecourt::http {
 
 HttpError::HttpError(int status, std::string code, std::string detail) : status_(status) {
-  errors_.push_back(ErrorObject{status, std::move(code), std::string(status_title(status)), std::move(detail), {}, {}, {}});
+  errors_.push_back(ErrorObject{
+      status, std::move(code), std::string(status_title(status)), std::move(detail), {}, {}, {}});
 }
 
-HttpError::HttpError(std::vector<ErrorObject> errors) : status_(errors.empty() ? 500 : errors.front().status), errors_(std::move(errors)) {
+HttpError::HttpError(std::vector<ErrorObject> errors)
+    : status_(errors.empty() ? 500 : errors.front().status), errors_(std::move(errors)) {
   for (auto& e : errors_) {
     if (e.title.empty()) e.title = std::string(status_title(e.status));
   }
@@ -33,31 +35,56 @@ const char* HttpError::what() const noexcept {
 
 std::string_view status_title(int status) {
   switch (status) {
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 410: return "Gone";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 428: return "Precondition Required";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Server Error" : "Client Error";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 408:
+      return "Request Timeout";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Gone";
+    case 411:
+      return "Length Required";
+    case 412:
+      return "Precondition Failed";
+    case 413:
+      return "Payload Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 428:
+      return "Precondition Required";
+    case 429:
+      return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return status >= 500 ? "Server Error" : "Client Error";
   }
 }
 
@@ -70,7 +97,8 @@ HttpError bad_parameter(std::string parameter, std::string code, std::string det
 HttpError not_found(std::string detail) { return {404, "not_found", std::move(detail)}; }
 
 HttpError method_not_allowed(const std::string& allow) {
-  HttpError e(405, "method_not_allowed", "This path does not support that method; see the Allow header.");
+  HttpError e(405, "method_not_allowed",
+              "This path does not support that method; see the Allow header.");
   e.with_header("Allow", allow);
   return e;
 }

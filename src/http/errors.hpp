@@ -13,9 +13,9 @@ namespace forecourt::http {
 
 struct ErrorObject {
   int status = 500;
-  std::string code;    // snake_case, stable: clients switch on it
-  std::string title;   // the status' short description
-  std::string detail;  // one sentence for a human
+  std::string code;       // snake_case, stable: clients switch on it
+  std::string title;      // the status' short description
+  std::string detail;     // one sentence for a human
   std::string pointer;    // source.pointer: JSON pointer into the request body
   std::string parameter;  // source.parameter: query or path parameter
   std::string header;     // source.header
@@ -32,7 +32,9 @@ class HttpError : public std::exception {
 
   [[nodiscard]] int status() const { return status_; }
   [[nodiscard]] const std::vector<ErrorObject>& errors() const { return errors_; }
-  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& headers() const { return headers_; }
+  [[nodiscard]] const std::vector<std::pair<std::string, std::string>>& headers() const {
+    return headers_;
+  }
   [[nodiscard]] const char* what() const noexcept override;
 
  private:

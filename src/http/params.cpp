@@ -8,18 +8,28 @@
 namespace forecourt::http {
 namespace {
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 std::string_view type_name(ParamType t) {
   switch (t) {
-    case ParamType::string: return "a string";
-    case ParamType::integer: return "an integer";
-    case ParamType::number: return "a number";
-    case ParamType::boolean: return "true or false";
-    case ParamType::uuid: return "a UUID";
-    case ParamType::enumeration: return "one of the listed values";
-    case ParamType::date: return "a date (YYYY-MM-DD)";
-    case ParamType::date_time: return "an RFC 3339 date-time";
+    case ParamType::string:
+      return "a string";
+    case ParamType::integer:
+      return "an integer";
+    case ParamType::number:
+      return "a number";
+    case ParamType::boolean:
+      return "true or false";
+    case ParamType::uuid:
+      return "a UUID";
+    case ParamType::enumeration:
+      return "one of the listed values";
+    case ParamType::date:
+      return "a date (YYYY-MM-DD)";
+    case ParamType::date_time:
+      return "an RFC 3339 date-time";
   }
   return "a value";
 }
@@ -35,13 +45,15 @@ bool digits(std::string_view s, std::size_t from, std::size_t n) {
 }
 
 bool is_date(std::string_view s) {
-  return s.size() == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' && digits(s, 8, 2);
+  return s.size() == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' &&
+         digits(s, 8, 2);
 }
 
 bool is_date_time(std::string_view s) {
   // 2026-11-25T13:49:31Z / 2026-11-25T13:49:31.123+01:00
   if (s.size() < 20 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't')) return false;
-  if (!digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2)) return false;
+  if (!digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2))
+    return false;
   auto rest = s.substr(19);
   if (!rest.empty() && rest.front() == '.') {
     rest.remove_prefix(1);
@@ -51,21 +63,24 @@ bool is_date_time(std::string_view s) {
     rest.remove_prefix(n);
   }
   if (rest == "Z" || rest == "z") return true;
-  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2) && rest[3] == ':' && digits(rest, 4, 2);
+  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2) &&
+         rest[3] == ':' && digits(rest, 4, 2);
 }
 
 Result<std::string> check_integer(const ParamSpec& spec, std::string_view raw) {
   long long v = 0;
   auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
   if (raw.empty() || ec != std::errc{} || p != raw.data() + raw.size()) {
-    return param_problem(spec, "invalid_type", spec.name + " must be an integer, got '" + std::string(raw) + "'");
+    return param_problem(spec, "invalid_type",
+                         spec.name + " must be an integer, got '" + std::string(raw) + "'");
   }
   if ((spec.minimum && v < *spec.minimum) || (spec.maximum && v > *spec.maximum)) {
     std::string range = spec.minimum && spec.maximum
                             ? std::to_string(*spec.minimum) + ".." + std::to_string(*spec.maximum)
                         : spec.minimum ? ">= " + std::to_string(*spec.minimum)
                                        : "<= " + std::to_string(*spec.maximum);
-    return param_problem(spec, "out_of_range", spec.name + " must be " + range + ", got " + std::to_string(v));
+    return param_problem(spec, "out_of_range",
+                         spec.name + " must be " + range + ", got " + std::to_string(v));
   }
   return std::to_string(v);
 }
@@ -74,9 +89,11 @@ Result<std::string> check_number(const ParamSpec& spec, std::string_view raw) {
   double v = 0;
   auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
   if (raw.empty() || ec != std::errc{} || p != raw.data() + raw.size() || !std::isfinite(v)) {
-    return param_problem(spec, "invalid_type", spec.name + " must be a number, got '" + std::string(raw) + "'");
+    return param_problem(spec, "invalid_type",
+                         spec.name + " must be a number, got '" + std::string(raw) + "'");
   }
-  if ((spec.minimum && v < static_cast<double>(*spec.minimum)) || (spec.maximum && v > static_cast<double>(*spec.maximum))) {
+  if ((spec.minimum && v < static_cast<double>(*spec.minimum)) ||
+      (spec.maximum && v > static_cast<double>(*spec.maximum))) {
     return param_problem(spec, "out_of_range", spec.name + " is out of range");
   }
   return std::string(raw);
@@ -95,10 +112,12 @@ bool is_uuid(std::string_view s) {
 
 Result<Target> parse_target(std::string_view target) {
   auto parsed = boost::urls::parse_origin_form(target);
-  if (!parsed) return Problem{"bad_request_target", "The request target is not a valid URL path.", {}};
+  if (!parsed)
+    return Problem{"bad_request_target", "The request target is not a valid URL path.", {}};
   Target out;
   out.path = parsed->path();  // decoded
-  if (out.path.find('\0') != std::string::npos) return Problem{"bad_request_target", "The path contains a NUL byte.", {}};
+  if (out.path.find('\0') != std::string::npos)
+    return Problem{"bad_request_target", "The path contains a NUL byte.", {}};
   for (auto param : parsed->params()) {
     if (param.key.find('\0') != std::string::npos || param.value.find('\0') != std::string::npos) {
       return Problem{"bad_request_target", "The query contains a NUL byte.", {}};
@@ -110,8 +129,10 @@ Result<Target> parse_target(std::string_view target) {
 
 Result<std::string> check_param_value(const ParamSpec& spec, std::string_view raw) {
   switch (spec.type) {
-    case ParamType::integer: return check_integer(spec, raw);
-    case ParamType::number: return check_number(spec, raw);
+    case ParamType::integer:
+      return check_integer(spec, raw);
+    case ParamType::number:
+      return check_number(spec, raw);
     case ParamType::boolean:
       if (raw == "true" || raw == "1") return std::string("true");
       if (raw == "false" || raw == "0") return std::string("false");
@@ -119,16 +140,20 @@ Result<std::string> check_param_value(const ParamSpec& spec, std::string_view ra
     case ParamType::uuid:
       if (is_uuid(raw)) {
         std::string lower(raw);
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         return lower;
       }
       break;
     case ParamType::enumeration:
-      if (std::find(spec.values.begin(), spec.values.end(), raw) != spec.values.end()) return std::string(raw);
+      if (std::find(spec.values.begin(), spec.values.end(), raw) != spec.values.end())
+        return std::string(raw);
       {
         std::string list;
         for (const auto& v : spec.values) list += (list.empty() ? "" : ", ") + v;
-        return param_problem(spec, "invalid_value", spec.name + " must be one of: " + list + "; got '" + std::string(raw) + "'");
+        return param_problem(
+            spec, "invalid_value",
+            spec.name + " must be one of: " + list + "; got '" + std::string(raw) + "'");
       }
     case ParamType::date:
       if (is_date(raw)) return std::string(raw);
@@ -144,14 +169,20 @@ Result<std::string> check_param_value(const ParamSpec& spec, std::string_view ra
       return std::string(raw);
     }
   }
-  return param_problem(spec, "invalid_type", spec.name + " must be " + std::string(type_name(spec.type)) + ", got '" + std::string(raw) + "'");
+  return param_problem(spec, "invalid_type",
+                       spec.name + " must be " + std::string(type_name(spec.type)) + ", got '" +
+                           std::string(raw) + "'");
 }
 
 const std::vector<ParamSpec>& global_query_params() {
   static const std::vector<ParamSpec> params = {
-      ParamSpec{.name = "view", .in = ParamIn::query, .type = ParamType::enumeration,
+      ParamSpec{.name = "view",
+                .in = ParamIn::query,
+                .type = ParamType::enumeration,
                 .description = "`compact` trims the payload for mobile clients.",
-                .values = {"full", "compact"}, .default_value = "full", .example = "compact"},
+                .values = {"full", "compact"},
+                .default_value = "full",
+                .example = "compact"},
   };
   return params;
 }
@@ -194,11 +225,14 @@ std::vector<ErrorObject> validate_params(const Route& route, Request& req) {
   for (const auto& [name, value] : req.query) {
     const ParamSpec* spec = find_spec(name);
     if (spec == nullptr) {
-      report(Problem{"unknown_parameter", "Unknown query parameter '" + name + "'.", name}, ParamIn::query);
+      report(Problem{"unknown_parameter", "Unknown query parameter '" + name + "'.", name},
+             ParamIn::query);
       continue;
     }
     if (req.params.has(name) && !spec->list) {
-      report(Problem{"duplicate_parameter", "Query parameter '" + name + "' was given more than once.", name}, ParamIn::query);
+      report(Problem{"duplicate_parameter",
+                     "Query parameter '" + name + "' was given more than once.", name},
+             ParamIn::query);
       continue;
     }
     if (spec->list) {
@@ -215,7 +249,8 @@ std::vector<ErrorObject> validate_params(const Route& route, Request& req) {
     }
   }
   auto apply_default = [&](const ParamSpec& spec) {
-    if (!req.params.has(spec.name) && !spec.default_value.empty()) req.params.add(spec.name, spec.default_value);
+    if (!req.params.has(spec.name) && !spec.default_value.empty())
+      req.params.add(spec.name, spec.default_value);
   };
   for (const auto& spec : global_query_params()) apply_default(spec);
   for (const auto& spec : route.params) {

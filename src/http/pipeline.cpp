@@ -17,6 +17,7 @@ namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
 asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
+  // cppcheck-suppress containerOutOfBounds ; cppcheck 2.10 misreads co_return as a fall-through
   if (i == stages_.size()) co_return co_await terminal_(req);
   co_return co_await stages_[i](req, [this, i](Request& r) { return run(i + 1, r); });
 }
@@ -25,7 +26,8 @@ asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
 bool acceptable_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
   for (char c : id) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -41,7 +43,8 @@ std::string make_request_id() {
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+                static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }
 
@@ -58,7 +61,9 @@ asio::awaitable<Response> request_id_stage(Request& req, const Next& next) {
 // ---------------------------------------------------------------- access log
 asio::awaitable<Response> access_log_stage(Request& req, const Next& next) {
   Response res = co_await next(req);
-  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - req.started).count();
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - req.started)
+                    .count();
   boost::json::object f{
       {"method", bhttp::to_string(req.method())},
       {"path", req.path},
@@ -71,12 +76,14 @@ asio::awaitable<Response> access_log_stage(Request& req, const Next& next) {
   if (!req.caller.user_id.empty()) f["user_id"] = req.caller.user_id;
   if (req.cache_hit) f["cache"] = *req.cache_hit ? "hit" : "miss";
   if (req.route != nullptr) f["route"] = req.route->path;
-  log::write(res.result_int() >= 500 ? log::Level::error : log::Level::info, "request", std::move(f));
+  log::write(res.result_int() >= 500 ? log::Level::error : log::Level::info, "request",
+             std::move(f));
   co_return res;
 }
 
 // ---------------------------------------------------------------- security headers
-asio::awaitable<Response> security_headers_stage(Request& req, const Next& next, const Config& config) {
+asio::awaitable<Response> security_headers_stage(Request& req, const Next& next,
+                                                 const Config& config) {
   Response res = co_await next(req);
   res.set("X-Content-Type-Options", "nosniff");
   res.set("Referrer-Policy", "strict-origin-when-cross-origin");
@@ -109,22 +116,27 @@ bool origin_allowed(const Config& config, std::string_view origin) {
 
 asio::awaitable<Response> cors_stage(Request& req, const Next& next, const Config& config) {
   auto origin = req.header("Origin");
-  bool preflight = req.method() == Verb::options && !req.header("Access-Control-Request-Method").empty();
+  bool preflight =
+      req.method() == Verb::options && !req.header("Access-Control-Request-Method").empty();
   if (origin.empty()) co_return co_await next(req);
   bool allowed = origin_allowed(config, origin);
   if (preflight) {
     if (!allowed) {
       // Before the error boundary in the chain, so the error response is built here.
-      co_return error_response(HttpError(403, "cors_origin_denied", "Origin '" + std::string(origin) + "' is not in ALLOWED_ORIGINS."),
-                               req.request_id);
+      co_return error_response(
+          HttpError(403, "cors_origin_denied",
+                    "Origin '" + std::string(origin) + "' is not in ALLOWED_ORIGINS."),
+          req.request_id);
     }
     Response res = empty_response(204);
     res.set(bhttp::field::access_control_allow_origin, origin);
-    res.set(bhttp::field::access_control_allow_methods, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    res.set(bhttp::field::access_control_allow_methods,
+            "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
     res.set(bhttp::field::access_control_allow_headers, kCorsAllowHeaders);
     res.set(bhttp::field::access_control_allow_credentials, "true");
     res.set(bhttp::field::access_control_max_age, "600");
-    res.set(bhttp::field::vary, "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
+    res.set(bhttp::field::vary,
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
     co_return res;
   }
   Response res = co_await next(req);
@@ -162,7 +174,8 @@ asio::awaitable<Response> route_stage(Request& req, const Next& next, const Rout
   }
   req.route = match.route;
   req.path_params = std::move(match.path_params);
-  if (auto errors = validate_params(*req.route, req); !errors.empty()) throw HttpError(std::move(errors));
+  if (auto errors = validate_params(*req.route, req); !errors.empty())
+    throw HttpError(std::move(errors));
   co_return co_await next(req);
 }
 
@@ -170,9 +183,12 @@ asio::awaitable<Response> route_stage(Request& req, const Next& next, const Rout
 std::string cache_control_for(const Request& req) {
   if (req.route == nullptr) return "no-store";
   switch (req.route->cache) {
-    case CachePolicy::no_store: return "no-store";
-    case CachePolicy::revalidate: return "no-cache";
-    case CachePolicy::public_short: return "public, max-age=60";
+    case CachePolicy::no_store:
+      return "no-store";
+    case CachePolicy::revalidate:
+      return "no-cache";
+    case CachePolicy::public_short:
+      return "public, max-age=60";
   }
   return "no-cache";
 }
@@ -181,9 +197,11 @@ asio::awaitable<Response> conditional_stage(Request& req, const Next& next) {
   Response res = co_await next(req);
   bool cacheable_method = req.method() == Verb::get || req.method() == Verb::head;
   if (!cacheable_method || res.result_int() != 200) co_return res;
-  if (res.find(bhttp::field::cache_control) == res.end()) res.set(bhttp::field::cache_control, cache_control_for(req));
+  if (res.find(bhttp::field::cache_control) == res.end())
+    res.set(bhttp::field::cache_control, cache_control_for(req));
   if (req.route != nullptr && req.route->cache == CachePolicy::no_store) co_return res;
-  if (res.find(bhttp::field::etag) == res.end()) res.set(bhttp::field::etag, strong_etag(res.body()));
+  if (res.find(bhttp::field::etag) == res.end())
+    res.set(bhttp::field::etag, strong_etag(res.body()));
   auto inm = req.header("If-None-Match");
   if (!inm.empty() && etag_matches(inm, res[bhttp::field::etag])) {
     Response not_modified = empty_response(304);
@@ -201,15 +219,15 @@ asio::awaitable<Response> compact_stage(Request& req, const Next& next) {
   if (req.params.string("view") != "compact" || res.result_int() != 200) co_return res;
   auto ct = res[bhttp::field::content_type];
   if (!ct.starts_with("application/json")) co_return res;
-  res.body() = compact_body(res.body(), req.route != nullptr ? req.route->compact_fields : std::vector<std::string>{});
+  res.body() = compact_body(
+      res.body(), req.route != nullptr ? req.route->compact_fields : std::vector<std::string>{});
   co_return res;
 }
 
-asio::awaitable<Response> dispatch(Request& req) {
-  co_return co_await req.route->handler(req);
-}
+asio::awaitable<Response> dispatch(Request& req) { co_return co_await req.route->handler(req); }
 
-boost::json::object compact_item(const boost::json::object& item, const std::vector<std::string>& fields) {
+boost::json::object compact_item(const boost::json::object& item,
+                                 const std::vector<std::string>& fields) {
   boost::json::object out;
   if (!fields.empty()) {
     for (const auto& f : fields) {
@@ -219,7 +237,8 @@ boost::json::object compact_item(const boost::json::object& item, const std::vec
   }
   for (const auto& kv : item) {
     const auto& v = kv.value();
-    bool empty = v.is_null() || (v.is_array() && v.get_array().empty()) || (v.is_object() && v.get_object().empty());
+    bool empty = v.is_null() || (v.is_array() && v.get_array().empty()) ||
+                 (v.is_object() && v.get_object().empty());
     if (!empty) out[kv.key()] = v;
   }
   return out;
@@ -289,27 +308,50 @@ Response error_response(std::exception_ptr failure, const Request& req) {
     return error_response(e, req.request_id);
   } catch (const db::DbUnavailable& e) {
     log::warn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
-    return error_response(unavailable("database_unavailable", "The database is unavailable; retry shortly.", 1), req.request_id);
+    return error_response(
+        unavailable("database_unavailable", "The database is unavailable; retry shortly.", 1),
+        req.request_id);
   } catch (const db::DbError& e) {
     const auto& state = e.sqlstate();
-    if (state == "42501") return error_response(HttpError(403, "forbidden", "You are not allowed to do that."), req.request_id);
-    if (state == "23505") return error_response(HttpError(409, "conflict", "A record with the same unique value already exists."), req.request_id);
-    if (state == "23503") return error_response(HttpError(409, "reference_conflict", "A referenced record does not exist or is still in use."), req.request_id);
-    if (state == "23514" || state == "23502" || state == "22P02" || state == "22003" || state == "22007" || state == "22008" || state == "P0001") {
+    if (state == "42501")
+      return error_response(HttpError(403, "forbidden", "You are not allowed to do that."),
+                            req.request_id);
+    if (state == "23505")
+      return error_response(
+          HttpError(409, "conflict", "A record with the same unique value already exists."),
+          req.request_id);
+    if (state == "23503")
+      return error_response(HttpError(409, "reference_conflict",
+                                      "A referenced record does not exist or is still in use."),
+                            req.request_id);
+    if (state == "23514" || state == "23502" || state == "22P02" || state == "22003" ||
+        state == "22007" || state == "22008" || state == "P0001") {
       return error_response(HttpError(422, "constraint_violation", e.what()), req.request_id);
     }
+    if (state == "FC409")
+      return error_response(HttpError(409, "conflict", e.what()),
+                            req.request_id);  // our own business-rule code
     if (state == "57014" || state == "40001" || state == "40P01" || state == "55P03") {
-      return error_response(unavailable("database_busy", "The database could not finish in time; retry shortly.", 1), req.request_id);
+      return error_response(
+          unavailable("database_busy", "The database could not finish in time; retry shortly.", 1),
+          req.request_id);
     }
-    log::error("database error", {{"request_id", req.request_id}, {"sqlstate", state}, {"error", e.what()}});
+    log::error("database error",
+               {{"request_id", req.request_id}, {"sqlstate", state}, {"error", e.what()}});
   } catch (const redis::RedisUnavailable& e) {
-    log::error("redis failure escaped a handler", {{"request_id", req.request_id}, {"error", e.what()}});
+    log::error("redis failure escaped a handler",
+               {{"request_id", req.request_id}, {"error", e.what()}});
   } catch (const std::exception& e) {
-    log::error("unhandled exception", {{"request_id", req.request_id}, {"error", e.what()}, {"path", req.path}});
+    log::error("unhandled exception",
+               {{"request_id", req.request_id}, {"error", e.what()}, {"path", req.path}});
   } catch (...) {
-    log::error("unhandled non-standard exception", {{"request_id", req.request_id}, {"path", req.path}});
+    log::error("unhandled non-standard exception",
+               {{"request_id", req.request_id}, {"path", req.path}});
   }
-  return error_response(HttpError(500, "internal_error", "Something went wrong on our side; the request ID identifies it in our logs."), req.request_id);
+  return error_response(
+      HttpError(500, "internal_error",
+                "Something went wrong on our side; the request ID identifies it in our logs."),
+      req.request_id);
 }
 
 Pipeline build_pipeline(const Config& config, const Router& router) {

@@ -17,7 +17,8 @@ using Middleware = std::function<boost::asio::awaitable<Response>(Request&, cons
 
 class Pipeline {
  public:
-  Pipeline(std::vector<Middleware> stages, Next terminal) : stages_(std::move(stages)), terminal_(std::move(terminal)) {}
+  Pipeline(std::vector<Middleware> stages, Next terminal)
+      : stages_(std::move(stages)), terminal_(std::move(terminal)) {}
   boost::asio::awaitable<Response> handle(Request& req) const { return run(0, req); }
 
  private:

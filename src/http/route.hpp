@@ -37,9 +37,9 @@ struct ResponseSpec {
 };
 
 enum class CachePolicy {
-  no_store,       // private or per-user data
-  revalidate,     // ETag + no-cache: clients revalidate, 304 when unchanged
-  public_short,   // ETag + public, max-age=60 (catalogue data)
+  no_store,      // private or per-user data
+  revalidate,    // ETag + no-cache: clients revalidate, 304 when unchanged
+  public_short,  // ETag + public, max-age=60 (catalogue data)
 };
 
 struct Route {

@@ -38,7 +38,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }
 
 void Router::add(Route route) {
-  if (route.path.empty() || route.path.front() != '/') throw std::invalid_argument("route path must start with '/': " + route.path);
+  if (route.path.empty() || route.path.front() != '/')
+    throw std::invalid_argument("route path must start with '/': " + route.path);
   Compiled c{nullptr, {}};
   for (auto seg : split_path(route.path)) {
     if (seg.find_first_of("{}") != std::string_view::npos && !is_param(seg)) {
@@ -53,8 +54,9 @@ void Router::add(Route route) {
   }
   routes_.push_back(std::make_unique<Route>(std::move(route)));
   c.route = routes_.back().get();
-  auto pos = std::find_if(compiled_.begin(), compiled_.end(),
-                          [&](const Compiled& other) { return more_specific(c.segments, other.segments); });
+  auto pos = std::find_if(compiled_.begin(), compiled_.end(), [&](const Compiled& other) {
+    return more_specific(c.segments, other.segments);
+  });
   compiled_.insert(pos, std::move(c));
 }
 
@@ -79,12 +81,14 @@ Router::Match Router::match(Verb method, std::string_view path) const {
     }
     matched_template = &c.segments;
     result.allowed.push_back(c.route->method);
-    bool wanted = c.route->method == method || (method == Verb::head && c.route->method == Verb::get);
+    bool wanted =
+        c.route->method == method || (method == Verb::head && c.route->method == Verb::get);
     if (wanted && result.route == nullptr) {
       result.route = c.route;
       for (std::size_t i = 0; i < parts.size(); ++i) {
         if (is_param(c.segments[i])) {
-          result.path_params.emplace_back(c.segments[i].substr(1, c.segments[i].size() - 2), std::string(parts[i]));
+          result.path_params.emplace_back(c.segments[i].substr(1, c.segments[i].size() - 2),
+                                          std::string(parts[i]));
         }
       }
     }

@@ -26,23 +26,32 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 bool is_upload(std::string_view content_type) {
-  return content_type.starts_with("multipart/form-data") || content_type.starts_with("application/octet-stream") ||
-         content_type.starts_with("image/") || content_type.starts_with("video/") || content_type.starts_with("application/pdf");
+  return content_type.starts_with("multipart/form-data") ||
+         content_type.starts_with("application/octet-stream") ||
+         content_type.starts_with("image/") || content_type.starts_with("video/") ||
+         content_type.starts_with("application/pdf");
 }
 
 // Errors found while reading a request, before the pipeline can run.
 Response read_error_response(const beast::error_code& ec, bool got_bytes) {
   if (ec == beast::error::timeout) {
-    return error_response(HttpError(408, "request_timeout", "The request was not received in time."), make_request_id());
+    return error_response(
+        HttpError(408, "request_timeout", "The request was not received in time."),
+        make_request_id());
   }
   if (ec == bhttp::error::header_limit) {
-    return error_response(HttpError(431, "headers_too_large", "The request headers are too large."), make_request_id());
+    return error_response(HttpError(431, "headers_too_large", "The request headers are too large."),
+                          make_request_id());
   }
   if (ec == bhttp::error::body_limit) {
-    return error_response(HttpError(413, "payload_too_large", "The request body is larger than this endpoint accepts."), make_request_id());
+    return error_response(HttpError(413, "payload_too_large",
+                                    "The request body is larger than this endpoint accepts."),
+                          make_request_id());
   }
   (void)got_bytes;
-  return error_response(HttpError(400, "malformed_request", "The request is not valid HTTP/1.1: " + ec.message() + "."), make_request_id());
+  return error_response(HttpError(400, "malformed_request",
+                                  "The request is not valid HTTP/1.1: " + ec.message() + "."),
+                        make_request_id());
 }
 
 void finalize(Response& res, bool head, bool keep_alive) {
@@ -61,12 +70,26 @@ void finalize(Response& res, bool head, bool keep_alive) {
   if (res.find(bhttp::field::server) == res.end()) res.set(bhttp::field::server, "forecourt");
 }
 
+// An error found while reading: answer it, then the caller closes the connection.
+asio::awaitable<void> write_and_close(beast::tcp_stream& stream, Response res) {
+  finalize(res, false, false);
+  stream.expires_after(std::chrono::seconds(5));
+  co_await bhttp::async_write(stream, res, use_tuple);
+}
+
 }  // namespace
 
 struct Server::Impl {
-  Impl(Server& s, const Config& c, const Pipeline& p, std::vector<asio::io_context*> l, std::function<Services*(std::size_t)> sf)
-      : self(s), config(c), pipeline(p), loops(std::move(l)), services_for(std::move(sf)), acceptor(*loops.front()),
-        idle(loops.size()), drain_timer(*loops.front()) {}
+  Impl(Server& s, const Config& c, const Pipeline& p, std::vector<asio::io_context*> l,
+       std::function<Services*(std::size_t)> sf)
+      : self(s),
+        config(c),
+        pipeline(p),
+        loops(std::move(l)),
+        services_for(std::move(sf)),
+        acceptor(*loops.front()),
+        idle(loops.size()),
+        drain_timer(*loops.front()) {}
 
   Server& self;
   const Config& config;
@@ -82,7 +105,8 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket, std::size_t loop);
-  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::size_t loop, const std::string& peer);
+  asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  std::size_t loop, const std::string& peer);
   void check_drained();
 };
 
@@ -110,26 +134,38 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   }
 }
 
-asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer, std::size_t loop,
-                                              const std::string& peer) {
+asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                              std::size_t loop, const std::string& peer) {
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(config.header_max_bytes));
   parser.body_limit(config.json_max_bytes);
-  stream.expires_after(config.request_timeout);
+  // The whole request must arrive within REQUEST_TIMEOUT_MS. Not tcp_stream's own expiry:
+  // that closes the socket, and a slow client is owed a 408 before we hang up.
+  stream.expires_never();
+  bool timed_out = false;
+  asio::steady_timer read_deadline(stream.get_executor(), config.request_timeout);
+  read_deadline.async_wait([&timed_out, &stream](boost::system::error_code tec) {
+    if (tec) return;  // cancelled: the request arrived in time (locals may be gone)
+    timed_out = true;
+    stream.socket().cancel();
+  });
+  auto timeout_or = [&timed_out](beast::error_code e) {
+    return timed_out ? beast::error_code(beast::error::timeout) : e;
+  };
   auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_tuple);
+  ec = timeout_or(ec);
   if (ec) {
-    if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != asio::error::connection_reset) {
-      auto res = read_error_response(ec, true);
-      finalize(res, false, false);
-      co_await bhttp::async_write(stream, res, use_tuple);
+    if (ec != bhttp::error::end_of_stream && ec != asio::error::eof &&
+        ec != asio::error::connection_reset) {
+      co_await write_and_close(stream, read_error_response(ec, true));
     }
     co_return false;
   }
   const auto& head = parser.get();
   if (head.target().size() > config.url_max_bytes) {
-    auto res = error_response(HttpError(414, "uri_too_long", "The request URL is too long."), make_request_id());
-    finalize(res, false, false);
-    co_await bhttp::async_write(stream, res, use_tuple);
+    co_await write_and_close(
+        stream, error_response(HttpError(414, "uri_too_long", "The request URL is too long."),
+                               make_request_id()));
     co_return false;
   }
   if (is_upload(head[bhttp::field::content_type])) parser.body_limit(config.file_max_bytes);
@@ -139,14 +175,13 @@ asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::
   }
   if (!parser.is_done()) {
     auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
+    body_ec = timeout_or(body_ec);
     if (body_ec) {
-      auto res = read_error_response(body_ec, true);
-      finalize(res, false, false);
-      co_await bhttp::async_write(stream, res, use_tuple);
+      co_await write_and_close(stream, read_error_response(body_ec, true));
       co_return false;
     }
   }
-  stream.expires_never();  // the pipeline has its own deadlines (DB statement timeout)
+  read_deadline.cancel();  // the pipeline has its own deadlines (DB statement timeout)
 
   Request req;
   req.msg = parser.release();
@@ -206,7 +241,8 @@ void Server::Impl::check_drained() {
 
 Server::Server(const Config& config, const Pipeline& pipeline, std::vector<asio::io_context*> loops,
                std::function<Services*(std::size_t)> services_for)
-    : impl_(std::make_unique<Impl>(*this, config, pipeline, std::move(loops), std::move(services_for))) {}
+    : impl_(std::make_unique<Impl>(*this, config, pipeline, std::move(loops),
+                                   std::move(services_for))) {}
 
 Server::~Server() = default;
 

@@ -17,7 +17,8 @@ namespace forecourt::http {
 class Server {
  public:
   // `services_for(i)` gives the per-thread services of I/O thread i.
-  Server(const Config& config, const Pipeline& pipeline, std::vector<boost::asio::io_context*> loops,
+  Server(const Config& config, const Pipeline& pipeline,
+         std::vector<boost::asio::io_context*> loops,
          std::function<Services*(std::size_t)> services_for);
   ~Server();
 

@@ -26,18 +26,22 @@ struct Route;
 
 // Who is calling: filled by the auth stage; `anon` until then.
 struct Caller {
-  std::string db_role = "anon";    // PostgreSQL role for RLS: anon | authenticated
-  std::string app_role = "anonymous";  // anonymous | customer | staff | admin
-  std::string user_id;             // auth.uid(), empty for anon
-  std::string aal;                 // aal1 | aal2
+  std::string db_role = "anon";                     // PostgreSQL role for RLS: anon | authenticated
+  std::string app_role = "anonymous";               // anonymous | customer | staff | admin
+  std::string user_id;                              // auth.uid(), empty for anon
+  std::string aal;                                  // aal1 | aal2
   std::string claims_json = "{\"role\":\"anon\"}";  // request.jwt.claims
 };
 
 // Validated parameter values by name (path, query and header parameters of the route).
 class Params {
  public:
-  void add(const std::string& name, std::string value) { values_[name].push_back(std::move(value)); }
-  [[nodiscard]] bool has(std::string_view name) const { return values_.find(name) != values_.end(); }
+  void add(const std::string& name, std::string value) {
+    values_[name].push_back(std::move(value));
+  }
+  [[nodiscard]] bool has(std::string_view name) const {
+    return values_.find(name) != values_.end();
+  }
   [[nodiscard]] std::optional<std::string_view> get(std::string_view name) const;
   [[nodiscard]] std::vector<std::string> all(std::string_view name) const;
   // Typed getters: the value was validated against the route's ParamSpec already.
@@ -45,7 +49,9 @@ class Params {
   [[nodiscard]] std::optional<double> number(std::string_view name) const;
   [[nodiscard]] std::optional<bool> boolean(std::string_view name) const;
   [[nodiscard]] std::string string(std::string_view name, std::string_view fallback = {}) const;
-  [[nodiscard]] const std::map<std::string, std::vector<std::string>, std::less<>>& values() const { return values_; }
+  [[nodiscard]] const std::map<std::string, std::vector<std::string>, std::less<>>& values() const {
+    return values_;
+  }
 
  private:
   std::map<std::string, std::vector<std::string>, std::less<>> values_;
@@ -53,7 +59,7 @@ class Params {
 
 struct Request {
   RawRequest msg;
-  std::string path;  // decoded, without the query
+  std::string path;                                        // decoded, without the query
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::vector<std::pair<std::string, std::string>> path_params;
   Params params;
@@ -64,7 +70,7 @@ struct Request {
   const Route* route = nullptr;
   Caller caller;
   Services* services = nullptr;
-  std::optional<bool> cache_hit;  // for the access log
+  std::optional<bool> cache_hit;                // for the access log
   std::optional<boost::json::value> body_json;  // parsed & validated body, when the route has one
 
   [[nodiscard]] std::string_view header(std::string_view name) const;

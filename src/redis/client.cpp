@@ -21,12 +21,24 @@ Reply copy_reply(const redisReply* r) {
   Reply out;
   if (r == nullptr) return out;
   switch (r->type) {
-    case REDIS_REPLY_STATUS: out.type = Reply::Type::status; break;
-    case REDIS_REPLY_ERROR: out.type = Reply::Type::error; break;
-    case REDIS_REPLY_INTEGER: out.type = Reply::Type::integer; break;
-    case REDIS_REPLY_STRING: out.type = Reply::Type::string; break;
-    case REDIS_REPLY_ARRAY: out.type = Reply::Type::array; break;
-    default: out.type = Reply::Type::nil; break;
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::status;
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Reply::Type::error;
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::string;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::array;
+      break;
+    default:
+      out.type = Reply::Type::nil;
+      break;
   }
   out.integer = r->integer;
   if (r->str != nullptr) out.str.assign(r->str, r->len);
@@ -36,7 +48,8 @@ Reply copy_reply(const redisReply* r) {
 
 // One in-flight command; the hiredis callback and the awaiting coroutine share it.
 struct Pending {
-  explicit Pending(asio::io_context& io) : timer(io, std::chrono::steady_clock::time_point::max()) {}
+  explicit Pending(asio::io_context& io)
+      : timer(io, std::chrono::steady_clock::time_point::max()) {}
   asio::steady_timer timer;
   bool done = false;
   bool lost = false;  // hiredis gave up on it (disconnect)
@@ -69,22 +82,24 @@ struct Client::Adapter : std::enable_shared_from_this<Adapter> {
   void arm_read() {
     if (reading || !want_read || ac == nullptr) return;
     reading = true;
-    socket.async_wait(stream_descriptor::wait_read, [self = shared_from_this()](boost::system::error_code ec) {
-      self->reading = false;
-      if (ec || self->ac == nullptr) return;
-      if (self->want_read) redisAsyncHandleRead(self->ac);
-      self->arm_read();
-    });
+    socket.async_wait(stream_descriptor::wait_read,
+                      [self = shared_from_this()](boost::system::error_code ec) {
+                        self->reading = false;
+                        if (ec || self->ac == nullptr) return;
+                        if (self->want_read) redisAsyncHandleRead(self->ac);
+                        self->arm_read();
+                      });
   }
   void arm_write() {
     if (writing || !want_write || ac == nullptr) return;
     writing = true;
-    socket.async_wait(stream_descriptor::wait_write, [self = shared_from_this()](boost::system::error_code ec) {
-      self->writing = false;
-      if (ec || self->ac == nullptr) return;
-      if (self->want_write) redisAsyncHandleWrite(self->ac);
-      self->arm_write();
-    });
+    socket.async_wait(stream_descriptor::wait_write,
+                      [self = shared_from_this()](boost::system::error_code ec) {
+                        self->writing = false;
+                        if (ec || self->ac == nullptr) return;
+                        if (self->want_write) redisAsyncHandleWrite(self->ac);
+                        self->arm_write();
+                      });
   }
   void cleanup() {
     ac = nullptr;
@@ -110,7 +125,8 @@ bool parse_redis_url(std::string_view url, Endpoint& out) {
   return true;
 }
 
-Client::Client(asio::io_context& io, std::string url) : io_(io), url_(std::move(url)), reconnect_timer_(io) {}
+Client::Client(asio::io_context& io, std::string url)
+    : io_(io), url_(std::move(url)), reconnect_timer_(io) {}
 
 Client::~Client() { stop(); }
 
@@ -144,9 +160,15 @@ void Client::connect() {
   adapter_ = std::make_shared<Adapter>(io_, ac_);
   ac_->data = this;
   ac_->ev.data = adapter_.get();
-  ac_->ev.addRead = [](void* p) { Adapter::of(p)->want_read = true; Adapter::of(p)->arm_read(); };
+  ac_->ev.addRead = [](void* p) {
+    Adapter::of(p)->want_read = true;
+    Adapter::of(p)->arm_read();
+  };
   ac_->ev.delRead = [](void* p) { Adapter::of(p)->want_read = false; };
-  ac_->ev.addWrite = [](void* p) { Adapter::of(p)->want_write = true; Adapter::of(p)->arm_write(); };
+  ac_->ev.addWrite = [](void* p) {
+    Adapter::of(p)->want_write = true;
+    Adapter::of(p)->arm_write();
+  };
   ac_->ev.delWrite = [](void* p) { Adapter::of(p)->want_write = false; };
   ac_->ev.cleanup = [](void* p) { Adapter::of(p)->cleanup(); };
   redisAsyncSetConnectCallback(ac_, &Client::on_connect);
@@ -185,7 +207,8 @@ void Client::send_setup_commands() {
       argv.push_back(a.c_str());
       lens.push_back(a.size());
     }
-    redisAsyncCommandArgv(ac_, nullptr, nullptr, static_cast<int>(argv.size()), argv.data(), lens.data());
+    redisAsyncCommandArgv(ac_, nullptr, nullptr, static_cast<int>(argv.size()), argv.data(),
+                          lens.data());
   };
   if (!endpoint_.password.empty()) fire({"AUTH", endpoint_.password});
   if (endpoint_.db != 0) fire({"SELECT", std::to_string(endpoint_.db)});
@@ -193,16 +216,20 @@ void Client::send_setup_commands() {
 
 void Client::schedule_reconnect() {
   if (stopping_) return;
-  if (!warned_down_) log::warn("redis unreachable; retrying in the background", {{"host", endpoint_.host}, {"port", endpoint_.port}});
+  if (!warned_down_)
+    log::warn("redis unreachable; retrying in the background",
+              {{"host", endpoint_.host}, {"port", endpoint_.port}});
   warned_down_ = true;
-  backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(100) : std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+  backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(100)
+                                   : std::min(backoff_ * 2, std::chrono::milliseconds(5000));
   reconnect_timer_.expires_after(backoff_);
   reconnect_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec && !stopping_) connect();
   });
 }
 
-asio::awaitable<Reply> Client::command(std::vector<std::string> args, std::chrono::milliseconds timeout) {
+asio::awaitable<Reply> Client::command(std::vector<std::string> args,
+                                       std::chrono::milliseconds timeout) {
   if (!connected_ || ac_ == nullptr) throw RedisUnavailable("redis is not connected");
   std::vector<const char*> argv;
   std::vector<std::size_t> lens;
@@ -214,7 +241,8 @@ asio::awaitable<Reply> Client::command(std::vector<std::string> args, std::chron
   }
   auto pending = std::make_shared<Pending>(io_);
   auto* holder = new std::shared_ptr<Pending>(pending);  // NOLINT: owned by on_reply
-  if (redisAsyncCommandArgv(ac_, &on_reply, holder, static_cast<int>(argv.size()), argv.data(), lens.data()) != REDIS_OK) {
+  if (redisAsyncCommandArgv(ac_, &on_reply, holder, static_cast<int>(argv.size()), argv.data(),
+                            lens.data()) != REDIS_OK) {
     delete holder;  // NOLINT
     throw RedisUnavailable("redis refused the command");
   }

@@ -54,8 +54,9 @@ class Client {
   [[nodiscard]] bool connected() const { return connected_; }
 
   // Throws RedisUnavailable when not connected or no reply within `timeout`.
-  boost::asio::awaitable<Reply> command(std::vector<std::string> args,
-                                        std::chrono::milliseconds timeout = std::chrono::milliseconds(250));
+  boost::asio::awaitable<Reply> command(
+      std::vector<std::string> args,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(250));
 
  private:
   struct Adapter;

@@ -5,7 +5,9 @@
 namespace forecourt {
 namespace {
 
-EnvMap minimal() { return {{"DATABASE_URL", "postgresql://x@127.0.0.1/db"}, {"REDIS_URL", "redis://127.0.0.1:6379"}}; }
+EnvMap minimal() {
+  return {{"DATABASE_URL", "postgresql://x@127.0.0.1/db"}, {"REDIS_URL", "redis://127.0.0.1:6379"}};
+}
 
 TEST(Config, DefaultsAreSane) {
   auto c = load_config(minimal(), ConfigNeeds::services);
@@ -51,7 +53,8 @@ TEST(Config, ListsAndSizes) {
   env["FILE_MAX_MB"] = "20";
   auto c = load_config(env, ConfigNeeds::services);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->allowed_origins, (std::vector<std::string>{"https://www.example.com", "https://staging.example.com"}));
+  EXPECT_EQ(c->allowed_origins,
+            (std::vector<std::string>{"https://www.example.com", "https://staging.example.com"}));
   EXPECT_EQ(c->file_max_bytes, 20U * 1024U * 1024U);
 }
 
@@ -68,7 +71,8 @@ TEST(Config, SupabaseModeNeedsItsUrl) {
 }
 
 TEST(Dotenv, ParsesCommentsQuotesAndExport) {
-  auto env = parse_dotenv("# comment\nexport A=1\nB = \"two words\"\nC='x#y'\nD=plain # trailing\n\nbroken line\nE=\n");
+  auto env = parse_dotenv(
+      "# comment\nexport A=1\nB = \"two words\"\nC='x#y'\nD=plain # trailing\n\nbroken line\nE=\n");
   EXPECT_EQ(env["A"], "1");
   EXPECT_EQ(env["B"], "two words");
   EXPECT_EQ(env["C"], "x#y");

@@ -9,10 +9,19 @@ Route search_route() {
   Route r;
   r.path = "/inventory/search";
   r.params = {
-      ParamSpec{.name = "page", .type = ParamType::integer, .minimum = 1, .maximum = 10000, .default_value = "1"},
-      ParamSpec{.name = "page_size", .type = ParamType::integer, .minimum = 1, .maximum = 100, .default_value = "20"},
+      ParamSpec{.name = "page",
+                .type = ParamType::integer,
+                .minimum = 1,
+                .maximum = 10000,
+                .default_value = "1"},
+      ParamSpec{.name = "page_size",
+                .type = ParamType::integer,
+                .minimum = 1,
+                .maximum = 100,
+                .default_value = "20"},
       ParamSpec{.name = "make", .type = ParamType::string, .list = true},
-      ParamSpec{.name = "condition", .type = ParamType::enumeration, .values = {"new", "used", "cpo"}},
+      ParamSpec{
+          .name = "condition", .type = ParamType::enumeration, .values = {"new", "used", "cpo"}},
       ParamSpec{.name = "is_special", .type = ParamType::boolean},
       ParamSpec{.name = "location_id", .type = ParamType::uuid},
       ParamSpec{.name = "since", .type = ParamType::date_time},
@@ -45,8 +54,13 @@ TEST(Params, ListsTakeRepeatsAndCommas) {
 
 TEST(Params, EachBadValueNamesItsParameter) {
   auto route = search_route();
-  auto req = with_query({{"page", "0"}, {"page_size", "1000"}, {"condition", "broken"}, {"is_special", "maybe"},
-                         {"location_id", "not-a-uuid"}, {"since", "yesterday"}, {"colour", "red"}});
+  auto req = with_query({{"page", "0"},
+                         {"page_size", "1000"},
+                         {"condition", "broken"},
+                         {"is_special", "maybe"},
+                         {"location_id", "not-a-uuid"},
+                         {"since", "yesterday"},
+                         {"colour", "red"}});
   auto errors = validate_params(route, req);
   ASSERT_EQ(errors.size(), 7U);
   std::vector<std::string> named;
@@ -54,7 +68,8 @@ TEST(Params, EachBadValueNamesItsParameter) {
     EXPECT_EQ(e.status, 400);
     named.push_back(e.parameter);
   }
-  EXPECT_EQ(named, (std::vector<std::string>{"page", "page_size", "condition", "is_special", "location_id", "since", "colour"}));
+  EXPECT_EQ(named, (std::vector<std::string>{"page", "page_size", "condition", "is_special",
+                                             "location_id", "since", "colour"}));
   EXPECT_EQ(errors[0].code, "out_of_range");
   EXPECT_EQ(errors[6].code, "unknown_parameter");
 }
@@ -110,7 +125,8 @@ TEST(Params, RequiredParameterMissing) {
 
 TEST(Params, PathParametersAreTyped) {
   Route r;
-  r.params = {ParamSpec{.name = "id", .in = ParamIn::path, .type = ParamType::uuid, .required = true}};
+  r.params = {
+      ParamSpec{.name = "id", .in = ParamIn::path, .type = ParamType::uuid, .required = true}};
   Request req;
   req.path_params = {{"id", "123"}};
   auto errors = validate_params(r, req);

@@ -46,8 +46,9 @@ TEST(ETag, IfNoneMatchComparison) {
 }
 
 TEST(Compact, KeepsDeclaredFieldsOfEachItemAndDropsLinks) {
-  auto body = compact_body(R"({"data":[{"id":"1","title":"A","specs":{"x":1}},{"id":"2","title":"B"}],"meta":{"total":2},"links":{"next":"x"}})",
-                           {"id", "title"});
+  auto body = compact_body(
+      R"({"data":[{"id":"1","title":"A","specs":{"x":1}},{"id":"2","title":"B"}],"meta":{"total":2},"links":{"next":"x"}})",
+      {"id", "title"});
   auto v = boost::json::parse(body);
   EXPECT_EQ(v.at("data").as_array().size(), 2U);
   EXPECT_FALSE(v.at("data").at(0).as_object().contains("specs"));
@@ -56,14 +57,13 @@ TEST(Compact, KeepsDeclaredFieldsOfEachItemAndDropsLinks) {
 }
 
 TEST(Compact, WithoutDeclaredFieldsDropsEmptyValues) {
-  auto body = compact_body(R"({"data":{"id":"1","note":null,"tags":[],"extra":{},"name":"x"}})", {});
+  auto body =
+      compact_body(R"({"data":{"id":"1","note":null,"tags":[],"extra":{},"name":"x"}})", {});
   auto v = boost::json::parse(body);
   EXPECT_EQ(v.at("data").as_object().size(), 2U);
 }
 
-TEST(Compact, LeavesNonJsonAlone) {
-  EXPECT_EQ(compact_body("not json", {}), "not json");
-}
+TEST(Compact, LeavesNonJsonAlone) { EXPECT_EQ(compact_body("not json", {}), "not json"); }
 
 TEST(ErrorDocument, HasJsonApiShape) {
   HttpError e(400, "invalid_type", "page must be an integer");
@@ -83,7 +83,9 @@ Request request_with_id() {
   return req;
 }
 
-int status_for(std::exception_ptr e) { return error_response(std::move(e), request_with_id()).result_int(); }
+int status_for(std::exception_ptr e) {
+  return error_response(std::move(e), request_with_id()).result_int();
+}
 
 TEST(ErrorMapping, EachFailureGetsItsStatus) {
   EXPECT_EQ(status_for(std::make_exception_ptr(HttpError(404, "not_found", "x"))), 404);
@@ -104,7 +106,8 @@ TEST(ErrorMapping, UnavailableCarriesRetryAfter) {
 }
 
 TEST(ErrorMapping, InternalErrorsDoNotLeakDetails) {
-  auto res = error_response(std::make_exception_ptr(std::runtime_error("secret connection string")), request_with_id());
+  auto res = error_response(std::make_exception_ptr(std::runtime_error("secret connection string")),
+                            request_with_id());
   EXPECT_EQ(res.body().find("secret"), std::string::npos);
 }
 

@@ -1,0 +1,74 @@
+#pragma once
+// Integration-test harness: starts a real `forecourt serve` against the PostgreSQL and
+// Redis that tests/run-suite.sh started (their URLs come in the environment), talks to it
+// over real HTTP, and stops it by PID.
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace forecourt::testing {
+
+// A variable the suite must provide; fails the test (not skips) when it is missing.
+std::string required_env(const char* name);
+
+struct HttpResult {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  [[nodiscard]] std::string header(const std::string& lower_name) const;
+};
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::map<std::string, std::string> env = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  [[nodiscard]] int port() const { return port_; }
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  [[nodiscard]] std::string log() const;
+  void signal(int signo) const;
+  // Waits for the process to exit; returns its exit status, or -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout);
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+  bool exited_ = false;
+};
+
+HttpResult http_request(int port, const std::string& method, const std::string& target,
+                        const std::map<std::string, std::string>& headers = {},
+                        const std::string& body = {});
+inline HttpResult http_get(int port, const std::string& target,
+                           const std::map<std::string, std::string>& headers = {}) {
+  return http_request(port, "GET", target, headers);
+}
+
+// Sends raw bytes and reads until the server closes or `timeout` passes.
+std::string raw_exchange(int port, const std::string& bytes,
+                         std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+// A connected socket for tests that send a request in pieces.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+  void send(const std::string& bytes);
+  std::string read_all(std::chrono::milliseconds timeout);
+
+ private:
+  int fd_ = -1;
+};
+
+int free_port();
+int run_command(const std::string& command);
+
+}  // namespace forecourt::testing
