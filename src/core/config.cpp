@@ -133,7 +133,7 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   std::string origins;
   r.text("ALLOWED_ORIGINS", origins);
   c.allowed_origins = split_list(origins);
-  long long file_mb = static_cast<long long>(c.file_max_bytes / (1024U * 1024U));
+  auto file_mb = static_cast<long long>(c.file_max_bytes / (std::size_t{1024} * 1024));
   r.integer("FILE_MAX_MB", 1, 1024, file_mb);
   c.file_max_bytes = static_cast<std::size_t>(file_mb) * 1024U * 1024U;
   r.integer("JSON_MAX_BYTES", 1024, 64LL * 1024 * 1024, c.json_max_bytes);

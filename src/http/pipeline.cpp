@@ -17,9 +17,10 @@ namespace asio = boost::asio;
 namespace bhttp = boost::beast::http;
 
 asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
-  // cppcheck-suppress containerOutOfBounds ; cppcheck 2.10 misreads co_return as a fall-through
-  if (i == stages_.size()) co_return co_await terminal_(req);
-  co_return co_await stages_[i](req, [this, i](Request& r) { return run(i + 1, r); });
+  if (i >= stages_.size()) co_return co_await terminal_(req);
+  // cppcheck-suppress containerOutOfBounds ; cppcheck 2.10 reads co_return as falling through
+  const Middleware& stage = stages_.at(i);
+  co_return co_await stage(req, [this, i](Request& r) { return run(i + 1, r); });
 }
 
 // ---------------------------------------------------------------- request id
@@ -41,10 +42,10 @@ std::string make_request_id() {
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
   char buf[37];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
-                static_cast<unsigned>((hi >> 16) & 0xFFFF), static_cast<unsigned>(hi & 0xFFFF),
-                static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
+  (void)std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
+                      static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xFFFF),
+                      static_cast<unsigned>(hi & 0xFFFF), static_cast<unsigned>(lo >> 48),
+                      static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
   return buf;
 }
 
