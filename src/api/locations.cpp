@@ -45,7 +45,9 @@ asio::awaitable<Response> list_locations(Request& req) {
 
 asio::awaitable<Response> get_location(Request& req) {
   db::Transaction tx(req.services->db, db::DbIdentity{}, true);
-  auto r = co_await tx.query_and_commit(db::Query{kGetLocation, {req.params.string("id")}});
+  db::Query query{kGetLocation,
+                  {req.params.string("id")}};  // named: g++ 12 and braced lists in co_await
+  auto r = co_await tx.query_and_commit(std::move(query));
   if (r.empty()) throw http::not_found("No location has that id.");
   co_return http::json_response(200, std::string(r.text(0, 0)));
 }
