@@ -21,7 +21,8 @@ asio::awaitable<void> session(tcp::socket socket) {
   for (;;) {
     http::request<http::string_body> req;
     stream.expires_after(std::chrono::seconds(30));
-    auto [ec, n] = co_await http::async_read(stream, buffer, req, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read(stream, buffer, req, asio::as_tuple(asio::use_awaitable));
     if (ec) break;
     http::response<http::string_body> res{http::status::ok, req.version()};
     res.set(http::field::content_type, "application/json");
