@@ -15,38 +15,42 @@ using http::Response;
 
 namespace {
 
-// PostgreSQL renders the JSON; the handler passes the text through.
-constexpr std::string_view kListLocations =
-    "select json_build_object('data', coalesce(json_agg(json_build_object('id', l.id, 'name', "
-    "l.name, 'slug', l.slug, "
-    "'address', l.address, 'city', l.city, 'state', l.state, 'postal_code', l.postal_code, "
-    "'country', l.country, "
-    "'lat', l.lat, 'lng', l.lng, 'phone', l.phone, 'whatsapp', l.whatsapp, 'email', l.email, "
-    "'timezone', l.timezone, "
-    "'hours', l.hours_json) order by l.state, l.city, l.name), '[]'::json), "
-    "'meta', json_build_object('total', count(*)))::text "
-    "from public.locations l where l.is_active";
+// PostgreSQL renders the JSON; the handler passes the text through. One shape of a
+// location serves the list and the single read.
+constexpr std::string_view kLocationJson =
+    "json_build_object('id', l.id, 'name', l.name, 'slug', l.slug, 'address', l.address, 'city', "
+    "l.city, "
+    "'state', l.state, 'postal_code', l.postal_code, 'country', l.country, 'lat', l.lat, 'lng', "
+    "l.lng, "
+    "'phone', l.phone, 'whatsapp', l.whatsapp, 'email', l.email, 'timezone', l.timezone, 'hours', "
+    "l.hours_json)";
 
-constexpr std::string_view kGetLocation =
-    "select json_build_object('data', json_build_object('id', l.id, 'name', l.name, 'slug', "
-    "l.slug, "
-    "'address', l.address, 'city', l.city, 'state', l.state, 'postal_code', l.postal_code, "
-    "'country', l.country, "
-    "'lat', l.lat, 'lng', l.lng, 'phone', l.phone, 'whatsapp', l.whatsapp, 'email', l.email, "
-    "'timezone', l.timezone, "
-    "'hours', l.hours_json))::text "
-    "from public.locations l where l.id = $1::uuid and l.is_active";
+std::string_view list_locations_sql() {
+  static const std::string sql = "select json_build_object('data', coalesce(json_agg(" +
+                                 std::string(kLocationJson) +
+                                 " order by l.state, l.city, l.name), '[]'::json), "
+                                 "'meta', json_build_object('total', count(*)))::text "
+                                 "from public.locations l where l.is_active";
+  return sql;
+}
+
+std::string_view get_location_sql() {
+  static const std::string sql =
+      "select json_build_object('data', " + std::string(kLocationJson) +
+      ")::text from public.locations l where l.id = $1::uuid and l.is_active";
+  return sql;
+}
 
 asio::awaitable<Response> list_locations(Request& req) {
   db::Transaction tx(req.services->db, db::DbIdentity{}, true);
-  auto r = co_await tx.query_and_commit(db::Query{kListLocations, {}});
+  auto r = co_await tx.query_and_commit(db::Query{list_locations_sql(), {}});
   co_return http::json_response(200, std::string(r.text(0, 0)));
 }
 
 asio::awaitable<Response> get_location(Request& req) {
   db::Transaction tx(req.services->db, db::DbIdentity{}, true);
-  db::Query query{kGetLocation,
-                  {req.params.string("id")}};  // named: g++ 12 and braced lists in co_await
+  // A named query, not a braced list inside co_await: g++ 12 miscompiles that.
+  db::Query query{get_location_sql(), {req.params.string("id")}};
   auto r = co_await tx.query_and_commit(std::move(query));
   if (r.empty()) throw http::not_found("No location has that id.");
   co_return http::json_response(200, std::string(r.text(0, 0)));

@@ -38,6 +38,5 @@ class BlockingPg {
 };
 
 std::string read_file(const std::filesystem::path& path);
-std::string sha256_hex(std::string_view data);
 
 }  // namespace forecourt::cli

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/pg_blocking.hpp"
+#include "core/digest.hpp"
 
 namespace forecourt::cli {
 
