@@ -12,7 +12,7 @@ std::string sha256_hex(std::string_view data) {
   EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(2U * len);
+  out.reserve(std::size_t{2} * len);
   for (unsigned i = 0; i < len; ++i) {
     out += kHex[md[i] >> 4];
     out += kHex[md[i] & 0xF];

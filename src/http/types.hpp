@@ -30,7 +30,7 @@ struct Caller {
   std::string app_role = "anonymous";               // anonymous | customer | staff | admin
   std::string user_id;                              // auth.uid(), empty for anon
   std::string aal;                                  // aal1 | aal2
-  std::string claims_json = "{\"role\":\"anon\"}";  // request.jwt.claims
+  std::string claims_json = R"({"role":"anon"})";  // request.jwt.claims
 };
 
 // Validated parameter values by name (path, query and header parameters of the route).
