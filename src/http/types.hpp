@@ -26,10 +26,10 @@ struct Route;
 
 // Who is calling: filled by the auth stage; `anon` until then.
 struct Caller {
-  std::string db_role = "anon";                     // PostgreSQL role for RLS: anon | authenticated
-  std::string app_role = "anonymous";               // anonymous | customer | staff | admin
-  std::string user_id;                              // auth.uid(), empty for anon
-  std::string aal;                                  // aal1 | aal2
+  std::string db_role = "anon";                    // PostgreSQL role for RLS: anon | authenticated
+  std::string app_role = "anonymous";              // anonymous | customer | staff | admin
+  std::string user_id;                             // auth.uid(), empty for anon
+  std::string aal;                                 // aal1 | aal2
   std::string claims_json = R"({"role":"anon"})";  // request.jwt.claims
 };
 
