@@ -56,4 +56,4 @@ run_wrk "forecourt GET /locations/{id} (one row, RLS transaction)" "http://127.0
 say ""
 info "pgbench: the same statements, pipelined, $conns clients, ${duration}s"
 pgbench -n -M prepared -c "$conns" -j 2 -T "$duration" -D id="$location_id" -f bench/one_row_read.pgbench \
-  "$DATABASE_URL" 2>&1 | grep -E 'tps|latency'
+  "$DATABASE_URL" 2>&1 | grep -E 'tps|latency|error' || true
