@@ -83,7 +83,7 @@ trap 'on_signal HUP' HUP
 trap cleanup EXIT
 
 "$scripts/setup.sh"
-"$scripts/build.sh" "$preset"
+FORECOURT_BUILD_TARGET=forecourt "$scripts/build.sh" "$preset"
 
 # Fail before starting anything when the API port is busy (another `make run`, say).
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
