@@ -42,7 +42,7 @@ if dpkg-query -W -f='${Status}' postgresql-15 2>/dev/null | grep -q 'ok installe
 fi
 
 # The JS test tools need node and npm; any install of them counts (nvm, nodesource, Debian).
-js_dir="$FORECOURT_ROOT/tests/js"
+js_dir="$FORECOURT_ROOT/js"
 if [ -f "$js_dir/package.json" ] && ! command -v npm >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi
@@ -84,11 +84,11 @@ if [ -f "$js_dir/package.json" ]; then
   if [ ! -f "$js_dir/package-lock.json" ]; then
     if [ ! -d "$js_dir/node_modules" ] || [ "$js_dir/package.json" -nt "$marker" ]; then
       # Without a lockfile npm ci refuses to run; npm install writes one to commit.
-      info "setup: tests/js has no package-lock.json, running npm install (commit the lockfile)"
+      info "setup: js/ has no package-lock.json, running npm install (commit the lockfile)"
       (cd "$js_dir" && npm install --no-audit --no-fund)
     fi
   elif [ ! -f "$marker" ] || [ "$js_dir/package-lock.json" -nt "$marker" ]; then
-    info "setup: installing the npm dependencies of tests/js"
+    info "setup: installing the npm dependencies of js/"
     (cd "$js_dir" && npm ci --no-audit --no-fund)
   fi
 fi

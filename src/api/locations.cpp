@@ -6,6 +6,7 @@
 #include "app/services.hpp"
 #include "db/tx.hpp"
 #include "http/errors.hpp"
+#include "http/identity.hpp"
 #include "http/route.hpp"
 
 namespace forecourt::api {
@@ -42,13 +43,13 @@ std::string_view get_location_sql() {
 }
 
 asio::awaitable<Response> list_locations(Request& req) {
-  db::Transaction tx(req.services->db, db::DbIdentity{}, true);
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
   auto r = co_await tx.query_and_commit(db::Query{list_locations_sql(), {}});
   co_return http::json_response(200, std::string(r.text(0, 0)));
 }
 
 asio::awaitable<Response> get_location(Request& req) {
-  db::Transaction tx(req.services->db, db::DbIdentity{}, true);
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
   // A named query, not a braced list inside co_await: g++ 12 miscompiles that.
   db::Query query{get_location_sql(), {req.params.string("id")}};
   auto r = co_await tx.query_and_commit(std::move(query));

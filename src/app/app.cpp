@@ -33,9 +33,11 @@ int run_server(const Config& config) {
   std::vector<asio::io_context*> loop_ptrs;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   int per_loop_pool = std::max(1, config.db_pool_size / static_cast<int>(threads));
+  const storage::UrlSigner url_signer(storage::storage_signing_secret(config));
   for (std::size_t i = 0; i < threads; ++i) {
     loops.push_back(std::make_unique<asio::io_context>(1));
-    services.push_back(std::make_unique<Services>(*loops.back(), config, per_loop_pool));
+    services.push_back(
+        std::make_unique<Services>(*loops.back(), config, per_loop_pool, url_signer));
     loop_ptrs.push_back(loops.back().get());
     keep_running.emplace_back(loops.back()->get_executor());
   }

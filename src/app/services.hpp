@@ -6,23 +6,27 @@
 #include "core/ttl_cache.hpp"
 #include "db/pool.hpp"
 #include "redis/client.hpp"
+#include "storage/signed_url.hpp"
 
 namespace forecourt {
 
 struct Services {
-  Services(boost::asio::io_context& io_context, const Config& cfg, int pool_size)
+  Services(boost::asio::io_context& io_context, const Config& cfg, int pool_size,
+           const storage::UrlSigner& signer)
       : config(cfg),
         io(io_context),
         db(io_context,
            db::PgSettings{cfg.database_url, cfg.db_statement_timeout,
                           std::chrono::milliseconds(3000), cfg.db_prepared_statements},
            pool_size, cfg.db_acquire_timeout),
-        redis(io_context, cfg.redis_url) {}
+        redis(io_context, cfg.redis_url),
+        url_signer(signer) {}
 
   const Config& config;
   boost::asio::io_context& io;
   db::PgPool db;
   redis::Client redis;
+  const storage::UrlSigner& url_signer;     // shared by all threads (immutable)
   TtlCache<std::string> local_cache{4096};  // rendered bodies of hot, public responses
 };
 

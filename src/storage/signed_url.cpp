@@ -1,0 +1,135 @@
+#include "storage/signed_url.hpp"
+
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "auth/base64url.hpp"
+#include "auth/jws_crypto.hpp"
+
+namespace forecourt::storage {
+namespace {
+
+constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
+
+// RFC 3986 unreserved characters pass; everything else (including '/' inside a segment is
+// impossible: segments are split on it) is %XX.
+std::string encode_path(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (unsigned char c : path) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
+std::string mac_b64(const auth::jws::HmacSha256Key& key, std::string_view input) {
+  auto digest = key.mac(input);
+  return auth::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+}  // namespace
+
+struct UrlSigner::Key {
+  explicit Key(std::string_view secret) : hmac(secret) {}
+  auth::jws::HmacSha256Key hmac;
+};
+
+UrlSigner::UrlSigner(std::string_view secret) {
+  if (secret.size() < 32)
+    throw std::invalid_argument("the storage signing secret must be at least 32 bytes");
+  key_ = std::make_unique<Key>(secret);
+}
+
+UrlSigner::~UrlSigner() = default;
+
+std::string UrlSigner::sign(std::string_view bucket, std::string_view object_path,
+                            std::chrono::seconds ttl, std::int64_t now) const {
+  std::string url = std::string(bucket) + "/" + std::string(object_path);
+  boost::json::object claims{
+      {"url", url}, {"scope", "download"}, {"iat", now}, {"exp", now + ttl.count()}};
+  std::string input = auth::base64url_encode(kHeader) + "." +
+                      auth::base64url_encode(boost::json::serialize(claims));
+  std::string token = input + "." + mac_b64(key_->hmac, input);
+  return "/storage/v1/object/sign/" + encode_path(url) + "?token=" + token;
+}
+
+Result<bool> UrlSigner::verify(std::string_view token, std::string_view bucket,
+                               std::string_view object_path, std::int64_t now) const {
+  auto last_dot = token.rfind('.');
+  auto first_dot = token.find('.');
+  if (first_dot == std::string_view::npos || last_dot == first_dot)
+    return Problem{"InvalidJWT", "The token is not a JWT.", "token"};
+  auto signing_input = token.substr(0, last_dot);
+  auto signature = auth::base64url_decode(token.substr(last_dot + 1));
+  if (!signature || !auth::jws::verify_hs256(key_->hmac, signing_input, *signature))
+    return Problem{"InvalidSignature", "The token's signature is invalid.", "token"};
+  auto payload = auth::base64url_decode(token.substr(first_dot + 1, last_dot - first_dot - 1));
+  if (!payload) return Problem{"InvalidJWT", "The token's payload is unreadable.", "token"};
+  boost::system::error_code ec;
+  auto claims = boost::json::parse(*payload, ec);
+  if (ec || !claims.is_object())
+    return Problem{"InvalidJWT", "The token's payload is unreadable.", "token"};
+  const auto& obj = claims.as_object();
+  const auto* url = obj.if_contains("url");
+  const auto* exp = obj.if_contains("exp");
+  if (url == nullptr || !url->is_string() || exp == nullptr || !exp->is_int64())
+    return Problem{"InvalidJWT", "The token lacks its url or exp claim.", "token"};
+  if (exp->as_int64() <= now)
+    return Problem{"ExpiredToken", "The provided token has expired.", "token"};
+  const auto* scope = obj.if_contains("scope");
+  if (scope != nullptr && !(scope->is_string() && scope->as_string() == "download"))
+    return Problem{"InvalidJWT", "The token is not a download token.", "token"};
+  std::string expected = std::string(bucket) + "/" + std::string(object_path);
+  if (url->as_string() != expected)
+    return Problem{"InvalidJWT", "The token was issued for another object.", "token"};
+  return true;
+}
+
+std::string storage_signing_secret(const Config& config) {
+  if (!config.storage_signing_secret.empty()) return config.storage_signing_secret;
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(config.data_dir) / "secrets";
+  fs::path file = dir / "storage-url-signing.key";
+  std::string secret;
+  if (std::ifstream in(file); in && std::getline(in, secret) && secret.size() >= 32) return secret;
+  fs::create_directories(dir);
+  std::array<unsigned char, 48> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("could not generate the storage signing secret");
+  secret = auth::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  // Written to a temporary name, then hard-linked into place: link() fails when the file
+  // exists, so of two processes starting at once the first one's secret is the one both use.
+  fs::path tmp = file;
+  tmp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << secret << '\n';
+  }
+  ::chmod(tmp.c_str(), 0600);
+  ::link(tmp.c_str(), file.c_str());  // EEXIST: another process won; read its secret
+  fs::remove(tmp);
+  std::ifstream in(file);
+  std::getline(in, secret);
+  return secret;
+}
+
+}  // namespace forecourt::storage
