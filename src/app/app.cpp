@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <memory>
@@ -41,8 +43,13 @@ int run_server(const Config& config) {
     loop_ptrs.push_back(loops.back().get());
     keep_running.emplace_back(loops.back()->get_executor());
   }
+  // Each loop opens its share of DB_POOL_MIN in the background; serving starts at once.
+  int per_loop_min =
+      (config.db_pool_min + static_cast<int>(threads) - 1) / static_cast<int>(threads);
   for (auto& s : services) {
     if (!config.redis_url.empty()) asio::post(s->io, [svc = s.get()] { svc->redis.start(); });
+    if (!config.database_url.empty() && per_loop_min > 0)
+      asio::co_spawn(s->io, s->db.warm_up(per_loop_min), asio::detached);
   }
 
   http::Server server(config, pipeline, loop_ptrs,

@@ -124,6 +124,8 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   r.text("MIGRATIONS_DATABASE_URL", c.migrations_database_url);
   if (c.migrations_database_url.empty()) c.migrations_database_url = c.database_url;
   r.integer("DB_POOL_SIZE", 1, 1000, c.db_pool_size);
+  r.integer("DB_POOL_MIN", 0, 1000, c.db_pool_min);
+  c.db_pool_min = std::min(c.db_pool_min, c.db_pool_size);
   r.millis("DB_ACQUIRE_TIMEOUT_MS", 1, 600000, c.db_acquire_timeout);
   r.millis("DB_STATEMENT_TIMEOUT_MS", 1, 3600000, c.db_statement_timeout);
   r.boolean("DB_PREPARED_STATEMENTS", c.db_prepared_statements);
@@ -232,6 +234,7 @@ std::vector<std::pair<std::string, std::string>> describe_config(const Config& c
       {"IO_THREADS", std::to_string(c.io_threads)},
       {"DATABASE_URL", url(c.database_url)},
       {"DB_POOL_SIZE", std::to_string(c.db_pool_size)},
+      {"DB_POOL_MIN", std::to_string(c.db_pool_min)},
       {"REDIS_URL", url(c.redis_url)},
       {"FORECOURT_DATA_DIR", c.data_dir},
       {"AUTH_MODE", c.auth_mode},

@@ -23,6 +23,7 @@ struct Config {
   std::string database_url;
   std::string migrations_database_url;
   int db_pool_size = 16;  // per process, split evenly across I/O threads
+  int db_pool_min = 4;    // opened at start (per process), so first requests don't connect
   std::chrono::milliseconds db_acquire_timeout{2000};
   std::chrono::milliseconds db_statement_timeout{5000};
   bool db_prepared_statements = true;  // off for transaction-mode poolers (Supavisor 6543)

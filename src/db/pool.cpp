@@ -81,6 +81,17 @@ asio::awaitable<PooledConnection> PgPool::acquire() {
   throw DbUnavailable("no database connection became free in time");
 }
 
+asio::awaitable<void> PgPool::warm_up(int count) {
+  while (size_ < std::min(count, max_size_) && std::chrono::steady_clock::now() >= down_until_) {
+    ++size_;
+    try {
+      release(co_await open());
+    } catch (const DbUnavailable&) {
+      co_return;  // open() logged it and set the backoff
+    }
+  }
+}
+
 void PgPool::release(std::unique_ptr<PgConnection> conn) {
   // A connection still inside a transaction (or broken) must never reach another request:
   // that is how a role or claims could leak between requests.

@@ -47,6 +47,10 @@ class PgPool {
          std::chrono::milliseconds acquire_timeout);
 
   boost::asio::awaitable<PooledConnection> acquire();
+  // Opens connections until `count` are open (at most the pool's size), one after another,
+  // and keeps them idle: run at start so the first requests don't pay for connecting.
+  // Failures end the warm-up quietly (the pool's own backoff and logging apply).
+  boost::asio::awaitable<void> warm_up(int count);
   [[nodiscard]] PoolStats stats() const;
   // Called when a statement saw the connection break: the idle ones are probably dead too.
   void on_connection_lost();

@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
@@ -103,32 +104,47 @@ Result<bool> UrlSigner::verify(std::string_view token, std::string_view bucket,
   return true;
 }
 
+namespace {
+
+// The first line of `file` when it holds a usable secret, else empty.
+std::string read_secret_file(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  content.erase(std::min(content.find('\n'), content.size()));
+  if (content.size() < 32) content.clear();
+  return content;
+}
+
+std::string random_secret() {
+  std::array<unsigned char, 48> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("could not generate the storage signing secret");
+  return auth::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+}  // namespace
+
 std::string storage_signing_secret(const Config& config) {
   if (!config.storage_signing_secret.empty()) return config.storage_signing_secret;
   namespace fs = std::filesystem;
   fs::path dir = fs::path(config.data_dir) / "secrets";
   fs::path file = dir / "storage-url-signing.key";
-  std::string secret;
-  if (std::ifstream in(file); in && std::getline(in, secret) && secret.size() >= 32) return secret;
+  if (auto existing = read_secret_file(file); !existing.empty()) return existing;
   fs::create_directories(dir);
-  std::array<unsigned char, 48> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
-    throw std::runtime_error("could not generate the storage signing secret");
-  secret = auth::base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   // Written to a temporary name, then hard-linked into place: link() fails when the file
   // exists, so of two processes starting at once the first one's secret is the one both use.
   fs::path tmp = file;
   tmp += ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << secret << '\n';
+    out << random_secret() << '\n';
   }
   ::chmod(tmp.c_str(), 0600);
   ::link(tmp.c_str(), file.c_str());  // EEXIST: another process won; read its secret
   fs::remove(tmp);
-  std::ifstream in(file);
-  std::getline(in, secret);
+  auto secret = read_secret_file(file);
+  if (secret.empty()) throw std::runtime_error("could not store the storage signing secret");
   return secret;
 }
 
