@@ -1,5 +1,6 @@
 #include "storage/signed_url.hpp"
 
+#include <fcntl.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -137,10 +138,15 @@ std::string storage_signing_secret(const Config& config) {
   fs::path tmp = file;
   tmp += ".tmp" + std::to_string(::getpid());
   {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << random_secret() << '\n';
+    // Created 0600 from the start (O_EXCL: never through a planted file or link).
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) throw std::runtime_error("could not create " + tmp.string());
+    std::string line = random_secret() + "\n";
+    auto written = ::write(fd, line.data(), line.size());
+    ::close(fd);
+    if (written != static_cast<ssize_t>(line.size()))
+      throw std::runtime_error("could not write " + tmp.string());
   }
-  ::chmod(tmp.c_str(), 0600);
   ::link(tmp.c_str(), file.c_str());  // EEXIST: another process won; read its secret
   fs::remove(tmp);
   auto secret = read_secret_file(file);
