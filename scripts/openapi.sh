@@ -12,6 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 mode=${1:-}
 bin=${2:-$FORECOURT_ROOT/build/${FORECOURT_PRESET:-dev}/forecourt}
+bin=$(realpath "$bin" 2>/dev/null || printf %s "$bin")
 committed=$FORECOURT_ROOT/docs/openapi.json
 [ -x "$bin" ] || die "no forecourt binary at $bin (build first: scripts/build.sh dev)"
 

@@ -27,14 +27,21 @@ namespace {
 
 // The files each page needs, nothing else: the asset route serves only these names, so
 // no path from a request ever reaches the file system.
+struct AssetFile {
+  std::string_view name;  // in the URL
+  std::string_view path;  // inside the package
+};
 struct AssetPackage {
   std::string_view name;
-  std::vector<std::string_view> files;
+  std::vector<AssetFile> files;
 };
 const std::vector<AssetPackage>& asset_packages() {
   static const std::vector<AssetPackage> packages = {
-      {"swagger-ui-dist", {"swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png"}},
-      {"redoc", {"redoc.standalone.js"}},
+      {"swagger-ui-dist",
+       {{"swagger-ui.css", "swagger-ui.css"},
+        {"swagger-ui-bundle.js", "swagger-ui-bundle.js"},
+        {"favicon-32x32.png", "favicon-32x32.png"}}},
+      {"redoc", {{"redoc.standalone.js", "bundles/redoc.standalone.js"}}},
   };
   return packages;
 }
@@ -91,10 +98,14 @@ class DocsAssets {
           continue;
         }
         versions_[std::string(pkg.name)] = std::string(doc.at("version").as_string());
-        for (auto file : pkg.files) {
-          Asset a{read_file(dir / file), {}};
+        for (const auto& file : pkg.files) {
+          Asset a{read_file(dir / file.path), {}};
+          if (a.body.empty()) {
+            log::warn("docs UI asset missing or empty", {{"file", (dir / file.path).string()}});
+            continue;
+          }
           a.etag = "\"" + sha256_hex(a.body).substr(0, 32) + "\"";
-          files_[std::string(pkg.name) + "/" + std::string(file)] = std::move(a);
+          files_[std::string(pkg.name) + "/" + std::string(file.name)] = std::move(a);
         }
       }
     });
