@@ -54,7 +54,11 @@ try {
       failures.push(`Redoc did not render tag '${tag}'`);
   }
   await page.screenshot({ path: path.join(outDir, 'redoc.png') });
-  for (const v of violations) failures.push(`CSP: ${v}`);
+  // Redoc's sidebar links a logo from Redocly's CDN: blocked by design (no CDN), harmless.
+  // Any other violation (a script, style or API call of our own refused) is a failure.
+  for (const v of violations) {
+    if (!/Loading the image 'https:\/\/cdn\.redoc\.ly\//.test(v)) failures.push(`CSP: ${v}`);
+  }
   console.log(JSON.stringify({ tags, swagger_tags: rendered, redoc_menu: menu.length, violations, failures }));
 } finally {
   await context.close();
