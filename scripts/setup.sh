@@ -27,6 +27,8 @@ packages=(
   libtap-parser-sourcehandler-pgtap-perl
   # quality gates, coverage, load tests, health checks
   clang-format clang-tidy cppcheck flawfinder lcov wrk curl
+  # the browser test of /docs (driven by playwright-core from js/)
+  chromium
   # runuser and ss (stack.sh), usually present already
   util-linux iproute2
 )

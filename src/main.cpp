@@ -134,14 +134,16 @@ int cmd_seed(const std::vector<std::string>& args) {
 
 int cmd_openapi(const std::vector<std::string>& args) {
   if (wants_help(args))
-    return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON.\n", 0;
+    return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON "
+                        "(servers[] = PUBLIC_BASE_URL).\n`make openapi` writes it to "
+                        "docs/openapi.json.\n",
+           0;
   auto config = load(ConfigNeeds::none);
   if (!config) return 1;
   forecourt::http::Router router;
   forecourt::register_all_routes(router, *config);
-  std::cout << boost::json::serialize(
-                   forecourt::http::openapi_document(router, config->public_base_url))
-            << "\n";
+  std::cout << forecourt::http::pretty_json(
+      forecourt::http::openapi_document(router, config->public_base_url));
   return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "db/tx.hpp"
 #include "http/errors.hpp"
 #include "http/route.hpp"
+#include "http/waf.hpp"
 
 namespace forecourt::api {
 namespace asio = boost::asio;
@@ -102,7 +103,10 @@ asio::awaitable<Response> get_health(Request& req) {
       down.push_back({503, "dependency_down", "", c.name + " is down: " + c.error, "", "", ""});
   }
   if (down.empty()) {
-    boost::json::object data{{"status", "ok"}, {"version", FORECOURT_VERSION}, {"checks", by_name}};
+    boost::json::object waf;  // refused requests per rule since start (this process)
+    for (const auto& [rule, n] : http::waf_counters()) waf[rule] = n;
+    boost::json::object data{
+        {"status", "ok"}, {"version", FORECOURT_VERSION}, {"checks", by_name}, {"waf", waf}};
     co_return http::json_response(200, boost::json::object{{"data", data}});
   }
   // The error document, with every check under meta so an operator sees the whole picture.
@@ -164,9 +168,10 @@ void register_meta_routes(http::Router& router) {
                    schemas::json(R"({"type":"object","required":["status","checks"],"properties":{
               "status":{"type":"string","enum":["ok"]},"version":{"type":"string"},
               "checks":{"type":"object","additionalProperties":{"type":"object","properties":{
-                "status":{"type":"string","enum":["up","down"]},"latency_us":{"type":"integer"},"error":{"type":"string"}}}}}})")),
+                "status":{"type":"string","enum":["up","down"]},"latency_us":{"type":"integer"},"error":{"type":"string"}}}},
+              "waf":{"type":"object","description":"Requests refused by the WAF and the server, per rule, since this process started.","additionalProperties":{"type":"integer","minimum":0}}}})")),
                schemas::json(
-                   R"({"data":{"status":"ok","version":"0.1.0","checks":{"database":{"status":"up","latency_us":412},"redis":{"status":"up","latency_us":118},"storage":{"status":"up","latency_us":9}}}})")},
+                   R"({"data":{"status":"ok","version":"0.1.0","checks":{"database":{"status":"up","latency_us":412},"redis":{"status":"up","latency_us":118},"storage":{"status":"up","latency_us":9}},"waf":{"block_list:0":3,"server:malformed_request":1}}})")},
               {503,
                "At least one dependency is down; each gets an error object, and meta.checks has "
                "them all.",

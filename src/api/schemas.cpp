@@ -31,7 +31,8 @@ const boost::json::value& error_document() {
           "source": {"type": "object", "properties": {
             "pointer": {"type": "string"}, "parameter": {"type": "string"}, "header": {"type": "string"}}}
         }}},
-      "meta": {"type": "object", "required": ["request_id"], "properties": {"request_id": {"type": "string"}}}
+      "meta": {"type": "object", "required": ["request_id"], "properties": {"request_id": {"type": "string"}},
+               "additionalProperties": true}
     }})");
   return doc;
 }

@@ -105,6 +105,29 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+// Docs UI, rate limits and WAF (issue 6).
+void read_platform_settings(Reader& r, Config& c) {
+  r.text("DOCS_ASSETS_DIR", c.docs_assets_dir);
+  r.boolean("RATE_LIMIT_ENABLED", c.rate_limit_enabled);
+  long long multiplier = 1;
+  r.integer("RATE_LIMIT_MULTIPLIER", 1, 100000, multiplier);
+  c.rate_limit_multiplier = static_cast<double>(multiplier);
+  r.integer("RATE_LIMIT_ANON_PER_MIN", 1, 1000000, c.rate_limit_anonymous_per_min);
+  r.integer("RATE_LIMIT_AUTH_PER_MIN", 1, 1000000, c.rate_limit_authenticated_per_min);
+  std::string patterns;
+  r.text("WAF_BLOCK_PATTERNS", patterns);
+  // `;;` separates patterns: a regex may well contain a comma.
+  std::string_view rest = patterns;
+  while (!rest.empty()) {
+    auto sep = rest.find(";;");
+    auto item = trim(rest.substr(0, sep));
+    if (!item.empty()) c.waf_block_patterns.emplace_back(item);
+    if (sep == std::string_view::npos) break;
+    rest.remove_prefix(sep + 2);
+  }
+  r.integer("WAF_FORM_MAX_BYTES", 1024, 64LL * 1024 * 1024, c.waf_form_max_bytes);
+}
+
 }  // namespace
 
 Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
@@ -163,6 +186,7 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   r.text("SENTRY_DSN", c.sentry_dsn);
   r.text("OTEL_EXPORTER_OTLP_ENDPOINT", c.otel_exporter_otlp_endpoint);
   r.text("PAYMENT_WEBHOOK_SECRET", c.payment_webhook_secret);
+  read_platform_settings(r, c);
 
   if (needs != ConfigNeeds::none) r.require("DATABASE_URL", c.database_url);
   if (needs == ConfigNeeds::services) {
@@ -243,6 +267,9 @@ std::vector<std::pair<std::string, std::string>> describe_config(const Config& c
       {"SUPABASE_SERVICE_ROLE_KEY", secret(c.supabase_service_role_key)},
       {"STORAGE_SIGNING_SECRET", secret(c.storage_signing_secret)},
       {"PAYMENT_WEBHOOK_SECRET", secret(c.payment_webhook_secret)},
+      {"DOCS_ASSETS_DIR", c.docs_assets_dir},
+      {"RATE_LIMIT_ENABLED", c.rate_limit_enabled ? "true" : "false"},
+      {"RATE_LIMIT_MULTIPLIER", std::to_string(static_cast<long long>(c.rate_limit_multiplier))},
   };
 }
 

@@ -58,6 +58,15 @@ struct Config {
   std::string sentry_dsn;
   std::string otel_exporter_otlp_endpoint;
   std::string payment_webhook_secret;
+
+  // Platform layer (issue 6): docs UI assets, rate limits, WAF.
+  std::string docs_assets_dir;  // npm packages of the docs UI; empty = <project>/js/node_modules
+  bool rate_limit_enabled = true;
+  double rate_limit_multiplier = 1.0;  // scales every limit (benchmarks, tests that hammer)
+  int rate_limit_anonymous_per_min = 60;
+  int rate_limit_authenticated_per_min = 300;
+  std::vector<std::string> waf_block_patterns;  // regexes matched on path, query and headers
+  std::size_t waf_form_max_bytes = std::size_t{64} * 1024;  // urlencoded / text bodies
 };
 
 // Which settings a command needs: `serve` needs the services, `openapi` needs none.

@@ -1,8 +1,12 @@
 #include "http/openapi.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 
+#include "http/errors.hpp"
+#include "http/json_schema.hpp"
 #include "http/params.hpp"
 
 namespace forecourt::http {
@@ -82,11 +86,151 @@ json::object parameter(const ParamSpec& p) {
   return o;
 }
 
-json::object error_ref(std::string_view description) {
-  return json::object{{"description", description},
+std::string_view default_code(int status) {
+  switch (status) {
+    case 401:
+      return "unauthenticated";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 409:
+      return "conflict";
+    case 422:
+      return "invalid_value";
+    case 503:
+      return "database_unavailable";
+    default:
+      return status >= 500 ? "internal_error" : "bad_request";
+  }
+}
+
+// One line per resource group, for the tag list of the document (and Redoc's sidebar).
+std::string tag_description(std::string_view tag) {
+  static const std::map<std::string, std::string, std::less<>> known = {
+      {"admin", "Staff and admin operations: bulk import, media ingest, SEO, feature flags."},
+      {"analytics", "Interaction telemetry and staff dashboards."},
+      {"auth", "Login, logout, token refresh and the current user."},
+      {"blog", "Blog posts."},
+      {"chat", "Live chat channel tokens."},
+      {"content", "About, team and awards pages."},
+      {"docs", "This API's own description: the OpenAPI document."},
+      {"financing", "Financing applications."},
+      {"inventory", "Vehicle search, facets and curated lists."},
+      {"locations", "The dealership's rooftops, with hours and contact details."},
+      {"me", "The signed-in customer: saved cars, compare lists, notifications."},
+      {"meta", "Health, liveness and the site configuration."},
+      {"offers", "Public offers and specials."},
+      {"parts", "Parts catalogue, cart and orders."},
+      {"privacy", "GDPR data export and deletion requests."},
+      {"reviews", "Customer reviews and their moderation."},
+      {"service", "Service appointments and packages."},
+      {"tools", "Payment calculators and quick estimates."},
+      {"tradein", "Trade-in requests and estimates."},
+      {"vehicles", "One vehicle: details, media, similar vehicles, price history."},
+      {"webhooks", "Callbacks from payment providers."},
+  };
+  if (auto it = known.find(tag); it != known.end()) return it->second;
+  return "Operations on " + std::string(tag) + ".";
+}
+
+void pretty(const json::value& v, std::string& out, int indent) {
+  auto pad = [&](int n) { out.append(static_cast<std::size_t>(n) * 2, ' '); };
+  if (v.is_object() && !v.as_object().empty()) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& kv : v.as_object()) {
+      if (!first) out += ",\n";
+      first = false;
+      pad(indent + 1);
+      out += json::serialize(json::value(kv.key()));
+      out += ": ";
+      pretty(kv.value(), out, indent + 1);
+    }
+    out += "\n";
+    pad(indent);
+    out += "}";
+  } else if (v.is_array() && !v.as_array().empty()) {
+    out += "[\n";
+    bool first = true;
+    for (const auto& item : v.as_array()) {
+      if (!first) out += ",\n";
+      first = false;
+      pad(indent + 1);
+      pretty(item, out, indent + 1);
+    }
+    out += "\n";
+    pad(indent);
+    out += "]";
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+// A realistic error document for a status, so every documented response has an example.
+json::value error_example(int status, std::string_view code, std::string_view detail) {
+  json::object source;
+  if (status == 400) source["parameter"] = "page_size";
+  if (status == 422) source["pointer"] = "/email";
+  json::object error{{"status", std::to_string(status)},
+                     {"code", std::string(code)},
+                     {"title", std::string(status_title(status))},
+                     {"detail", std::string(detail)}};
+  if (!source.empty()) error["source"] = std::move(source);
+  return json::object{{"errors", json::array{error}},
+                      {"meta", {{"request_id", "5f0c6a1e-8a53-4f5e-9d61-2b1f0f6b2a10"}}}};
+}
+
+json::object rate_limit_headers(bool with_retry_after) {
+  json::object h{{"RateLimit-Limit", {{"$ref", "#/components/headers/RateLimit-Limit"}}},
+                 {"RateLimit-Remaining", {{"$ref", "#/components/headers/RateLimit-Remaining"}}},
+                 {"RateLimit-Reset", {{"$ref", "#/components/headers/RateLimit-Reset"}}}};
+  if (with_retry_after)
+    h["Retry-After"] = json::object{{"$ref", "#/components/headers/Retry-After"}};
+  return h;
+}
+
+json::object error_ref(int status, std::string_view description, std::string_view code,
+                       std::string_view detail) {
+  return json::object{{"description", std::string(description)},
+                      {"headers", rate_limit_headers(status == 429 || status == 503)},
                       {"content",
                        {{"application/vnd.api+json",
-                         {{"schema", {{"$ref", "#/components/schemas/ErrorDocument"}}}}}}}};
+                         {{"schema", {{"$ref", "#/components/schemas/ErrorDocument"}}},
+                          {"example", error_example(status, code, detail)}}}}}};
+}
+
+// Failures a route can produce without declaring them, described once here.
+void add_common_responses(const Route& r, json::object& responses) {
+  auto add = [&](int status, std::string_view description, std::string_view code,
+                 std::string_view detail) {
+    auto key = std::to_string(status);
+    if (!responses.contains(key)) responses[key] = error_ref(status, description, code, detail);
+  };
+  bool has_query_or_path = std::any_of(r.params.begin(), r.params.end(),
+                                       [](const ParamSpec& p) { return p.in != ParamIn::header; });
+  if (has_query_or_path || r.method == Verb::get || !r.body_schema.is_null())
+    add(400, "A parameter is missing, unknown or invalid, or the body is not JSON.",
+        "unknown_parameter", "Unknown query parameter 'colour'.");
+  if (r.access != Access::public_) {  // Flawfinder: ignore (a struct field, not access(2))
+    add(401, "No valid bearer token.", "unauthenticated", "A valid bearer token is required.");
+    add(403, "The caller's role, IP or assurance level is not enough.", "forbidden",
+        "You are not allowed to do that.");
+  }
+  if (!r.body_schema.is_null()) {
+    add(413, "The body is larger than this endpoint accepts.", "payload_too_large",
+        "The request body is larger than this endpoint accepts.");
+    add(415, "The body is not application/json.", "unsupported_media_type",
+        "The request body must be application/json.");
+    add(422, "The body failed validation; one error per problem, each with a JSON pointer.",
+        "invalid_format", "email must be an email address.");
+  }
+  add(429, "Too many requests; Retry-After says when to try again.", "rate_limited",
+      "Too many requests: retry in 12 seconds.");
+  add(500, "Unexpected failure; the request ID identifies it in the logs.", "internal_error",
+      "Something went wrong on our side; the request ID identifies it in our logs.");
+  add(503, "A dependency is unavailable; Retry-After says when to try again.",
+      "database_unavailable", "The database is unavailable; retry shortly.");
 }
 
 json::object operation(const Route& r) {
@@ -102,41 +246,36 @@ json::object operation(const Route& r) {
   }
   if (!params.empty()) op["parameters"] = std::move(params);
   if (!r.body_schema.is_null()) {
-    json::object media{{"schema", r.body_schema}};
+    json::object media{{"schema", strict_schema(r.body_schema)}};  // as enforced
     if (!r.body_example.is_null()) media["example"] = r.body_example;
     op["requestBody"] =
         json::object{{"required", true}, {"content", {{"application/json", media}}}};
   }
   json::object responses;
   for (const auto& resp : r.responses) {
-    json::object entry{{"description", resp.description}};
+    json::object entry{{"description", resp.description},
+                       {"headers", rate_limit_headers(resp.status == 429 || resp.status == 503)}};
     if (!resp.schema.is_null()) {
       bool is_error = resp.status >= 400;
       json::object media{{"schema", resp.schema}};
-      if (!resp.example.is_null()) media["example"] = resp.example;
+      if (!resp.example.is_null()) {
+        media["example"] = resp.example;
+      } else if (is_error) {
+        media["example"] = error_example(resp.status, default_code(resp.status), resp.description);
+      }
       entry["content"] =
           json::object{{is_error ? "application/vnd.api+json" : "application/json", media}};
     }
     responses[std::to_string(resp.status)] = std::move(entry);
   }
-  // Failures every route can produce, described once.
-  if (!r.params.empty() && !responses.contains("400"))
-    responses["400"] = error_ref("A parameter is missing, unknown or invalid.");
-  if (r.access != Access::public_) {  // Flawfinder: ignore (a struct field, not access(2))
-    if (!responses.contains("401")) responses["401"] = error_ref("No valid bearer token.");
-    if (!responses.contains("403"))
-      responses["403"] = error_ref("The caller's role, IP or assurance level is not enough.");
-  }
-  if (!r.body_schema.is_null() && !responses.contains("422"))
-    responses["422"] = error_ref("The body failed validation; one error per problem.");
-  if (!responses.contains("500"))
-    responses["500"] = error_ref("Unexpected failure; the request ID identifies it in the logs.");
+  add_common_responses(r, responses);
   op["responses"] = std::move(responses);
   if (r.access == Access::public_) {
     op["security"] = json::array{json::object{}, json::object{{"bearerAuth", json::array{}}}};
   } else {
     op["security"] = json::array{json::object{{"bearerAuth", json::array{}}}};
   }
+  op["x-rate-limit-class"] = r.rate_class;
   op["x-access"] = r.access == Access::public_         ? "public"
                    : r.access == Access::authenticated ? "authenticated"
                    : r.access == Access::staff         ? "staff"
@@ -144,19 +283,42 @@ json::object operation(const Route& r) {
   return op;
 }
 
+json::object rate_limit_header_components() {
+  auto header = [](std::string_view description, std::int64_t example) {
+    return json::object{{"description", std::string(description)},
+                        {"schema", {{"type", "integer"}, {"minimum", 0}}},
+                        {"example", example}};
+  };
+  return json::object{
+      {"RateLimit-Limit",
+       header("Requests allowed per window for this caller and route class.", 60)},
+      {"RateLimit-Remaining", header("Requests left in the current window.", 42)},
+      {"RateLimit-Reset", header("Seconds until the full budget is available again.", 18)},
+      {"Retry-After", header("Seconds to wait before retrying.", 12)}};
+}
+
 }  // namespace
+
+std::string pretty_json(const json::value& value) {
+  std::string out;
+  pretty(value, out, 0);
+  out += "\n";
+  return out;
+}
 
 json::value openapi_document(const Router& router, std::string_view server_url) {
   json::object paths;
   std::set<std::string> tag_names;
   for (const auto& route : router.routes()) {
+    if (!route->documented) continue;
     auto& item = paths[route->path];
     if (!item.is_object()) item = json::object{};
     item.as_object()[lower(boost::beast::http::to_string(route->method))] = operation(*route);
     for (const auto& t : route->tags) tag_names.insert(t);
   }
   json::array tags;
-  for (const auto& t : tag_names) tags.push_back(json::object{{"name", t}});
+  for (const auto& t : tag_names)
+    tags.push_back(json::object{{"name", t}, {"description", tag_description(t)}});
   return json::object{
       {"openapi", "3.1.0"},
       {"info",
@@ -168,11 +330,13 @@ json::value openapi_document(const Router& router, std::string_view server_url) 
          "accounts. "
          "Responses use a {data, meta, links} envelope; errors are JSON:API error documents."},
         {"license", {{"name", "Proprietary"}, {"identifier", "LicenseRef-Proprietary"}}}}},
-      {"servers", json::array{json::object{{"url", server_url}}}},
+      {"servers", json::array{json::object{{"url", server_url},
+                                           {"description", "This server (PUBLIC_BASE_URL)"}}}},
       {"tags", std::move(tags)},
       {"paths", std::move(paths)},
       {"components",
-       {{"securitySchemes",
+       {{"headers", rate_limit_header_components()},
+        {"securitySchemes",
          {{"bearerAuth", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}},
         {"schemas",
          {{"ErrorDocument",

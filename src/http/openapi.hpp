@@ -8,4 +8,7 @@ namespace forecourt::http {
 
 boost::json::value openapi_document(const Router& router, std::string_view server_url);
 
+// Two-space indented JSON with a final newline: the committed docs/openapi.json diffs well.
+std::string pretty_json(const boost::json::value& value);
+
 }  // namespace forecourt::http

@@ -44,29 +44,6 @@ bool digits(std::string_view s, std::size_t from, std::size_t n) {
                      [](char c) { return c >= '0' && c <= '9'; });
 }
 
-bool is_date(std::string_view s) {
-  return s.size() == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' &&
-         digits(s, 8, 2);
-}
-
-bool is_date_time(std::string_view s) {
-  // 2026-11-25T13:49:31Z / 2026-11-25T13:49:31.123+01:00
-  if (s.size() < 20 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't')) return false;
-  if (!digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2))
-    return false;
-  auto rest = s.substr(19);
-  if (!rest.empty() && rest.front() == '.') {
-    rest.remove_prefix(1);
-    std::size_t n = 0;
-    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
-    if (n == 0) return false;
-    rest.remove_prefix(n);
-  }
-  if (rest == "Z" || rest == "z") return true;
-  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2) &&
-         rest[3] == ':' && digits(rest, 4, 2);
-}
-
 Result<std::string> check_integer(const ParamSpec& spec, std::string_view raw) {
   long long v = 0;
   auto [p, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
@@ -100,6 +77,33 @@ Result<std::string> check_number(const ParamSpec& spec, std::string_view raw) {
 }
 
 }  // namespace
+
+bool is_date(std::string_view s) {
+  if (!(s.size() == 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' &&
+        digits(s, 8, 2)))
+    return false;
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+bool is_date_time(std::string_view s) {
+  // 2026-11-25T13:49:31Z / 2026-11-25T13:49:31.123+01:00
+  if (s.size() < 20 || !is_date(s.substr(0, 10)) || (s[10] != 'T' && s[10] != 't')) return false;
+  if (!digits(s, 11, 2) || s[13] != ':' || !digits(s, 14, 2) || s[16] != ':' || !digits(s, 17, 2))
+    return false;
+  auto rest = s.substr(19);
+  if (!rest.empty() && rest.front() == '.') {
+    rest.remove_prefix(1);
+    std::size_t n = 0;
+    while (n < rest.size() && rest[n] >= '0' && rest[n] <= '9') ++n;
+    if (n == 0) return false;
+    rest.remove_prefix(n);
+  }
+  if (rest == "Z" || rest == "z") return true;
+  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && digits(rest, 1, 2) &&
+         rest[3] == ':' && digits(rest, 4, 2);
+}
 
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;

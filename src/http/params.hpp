@@ -25,6 +25,8 @@ Result<std::string> check_param_value(const ParamSpec& spec, std::string_view ra
 std::vector<ErrorObject> validate_params(const Route& route, Request& req);
 
 bool is_uuid(std::string_view s);
+bool is_date(std::string_view s);       // YYYY-MM-DD
+bool is_date_time(std::string_view s);  // RFC 3339
 
 // Query parameters every route accepts (e.g. `view`), declared once.
 const std::vector<ParamSpec>& global_query_params();

@@ -7,8 +7,11 @@
 
 #include "core/log.hpp"
 #include "db/pg.hpp"
+#include "http/body_validation.hpp"
 #include "http/errors.hpp"
 #include "http/params.hpp"
+#include "http/rate_limit.hpp"
+#include "http/waf.hpp"
 #include "redis/client.hpp"
 
 namespace forecourt::http {
@@ -94,7 +97,8 @@ asio::awaitable<Response> security_headers_stage(Request& req, const Next& next,
     // API responses are data, never documents: nothing may load or frame them.
     res.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   }
-  if (config.public_base_url.starts_with("https://")) {
+  // HSTS only over TLS: our own https URL, or a trusted proxy that says it terminated TLS.
+  if (config.public_base_url.starts_with("https://") || forwarded_https(req)) {
     res.set(bhttp::field::strict_transport_security, "max-age=31536000; includeSubDomains");
   }
   co_return res;
@@ -361,11 +365,15 @@ Pipeline build_pipeline(const Config& config, const Router& router) {
   const Router* r = &router;
   std::vector<Middleware> stages = {
       request_id_stage,
+      make_forwarded_stage(config),
       access_log_stage,
       [cfg](Request& req, const Next& next) { return security_headers_stage(req, next, *cfg); },
       [cfg](Request& req, const Next& next) { return cors_stage(req, next, *cfg); },
       error_boundary_stage,
+      make_waf_stage(config),
       [r](Request& req, const Next& next) { return route_stage(req, next, *r); },
+      make_rate_limit_stage(config),
+      make_body_validation_stage(router),
       conditional_stage,
       compact_stage,
   };

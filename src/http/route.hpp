@@ -59,6 +59,7 @@ struct Route {
   std::string rate_class = "default";
   bool sensitive = false;  // staff/admin routes that also need the IP allowlist and aal2
   std::vector<std::string> compact_fields;  // ?view=compact keeps these keys of each data item
+  bool documented = true;  // false: served but left out of OpenAPI (docs UI pages and assets)
 };
 
 }  // namespace forecourt::http

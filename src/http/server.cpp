@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "http/errors.hpp"
 #include "http/params.hpp"
+#include "http/waf.hpp"
 
 namespace forecourt::http {
 namespace asio = boost::asio;
@@ -37,6 +38,11 @@ bool is_upload(std::string_view content_type) {
 
 // Errors found while reading a request, before the pipeline can run.
 Response read_error_response(const beast::error_code& ec, bool got_bytes) {
+  // Counted with the WAF's rules: one surface (/meta/health) for every refused request.
+  waf_count(ec == beast::error::timeout        ? "server:request_timeout"
+            : ec == bhttp::error::header_limit ? "server:headers_too_large"
+            : ec == bhttp::error::body_limit   ? "server:payload_too_large"
+                                               : "server:malformed_request");
   if (ec == beast::error::timeout) {
     return error_response(
         HttpError(408, "request_timeout", "The request was not received in time."),
@@ -195,6 +201,7 @@ asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::
   }
   const auto& head = parser.get();
   if (head.target().size() > config.url_max_bytes) {
+    waf_count("server:uri_too_long");
     co_await write_and_close(
         stream, error_response(HttpError(414, "uri_too_long", "The request URL is too long."),
                                make_request_id()));

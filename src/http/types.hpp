@@ -65,7 +65,8 @@ struct Request {
   Params params;
   std::string request_id;
   std::string peer_ip;
-  std::string client_ip;  // after trusted-proxy resolution
+  std::string client_ip;           // after trusted-proxy resolution
+  bool via_trusted_proxy = false;  // the peer is in TRUSTED_PROXIES (X-Forwarded-* believed)
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   const Route* route = nullptr;
   Caller caller;

@@ -77,6 +77,8 @@ ServerProcess::ServerProcess(std::map<std::string, std::string> env) {
   vars["IO_THREADS"] = "2";
   vars["ENVIRONMENT"] = "test";
   vars["LOG_LEVEL"] = "info";
+  // Suites share one Redis and one client IP: limits x1000 unless a test sets its own.
+  vars["RATE_LIMIT_MULTIPLIER"] = "1000";
   for (auto& [k, v] : env) vars[k] = v;
   std::vector<std::string> flat;
   for (auto& [k, v] : vars) flat.push_back(k + "=" + v);
