@@ -68,18 +68,16 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
+// The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
+// untouched, see vehicle_card.hpp); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
   auto built = build_inventory_sql(q);
   db::Transaction tx(req.services->db, http::db_identity(req), true);
   db::Query query{built.sql, std::move(built.params)};
   auto r = co_await tx.query_and_commit(std::move(query));
-  auto parsed = json::parse(r.text(0, 0)).as_object();
 
-  json::array data = std::move(parsed["data"].as_array());
   CardSigning signing{req.services->url_signer, req.services->config.public_base_url, unix_now()};
-  finalize_vehicle_cards(data, signing);
-
-  long long total = parsed["total"].to_number<long long>();
+  long long total = std::stoll(std::string(r.text(0, 1)));
   long long reachable = std::min(total, kMaxResultWindow);
   long long last_page = std::max(1LL, (reachable + q.page_size - 1) / q.page_size);
   json::object meta;
@@ -95,20 +93,22 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
     meta["window_exceeded"] = true;
     meta["note"] = "Pages deeper than max_result_window rows are not served; narrow the filters.";
   }
-  if (q.with_facets) meta["facets"] = std::move(parsed["facets"]);
-  json::object doc;
-  doc["data"] = std::move(data);
-  doc["meta"] = std::move(meta);
-  doc["links"] = page_links(req, q, last_page);
-  co_return json::serialize(doc);
+  std::string meta_text = json::serialize(meta);
+  if (q.with_facets && !r.is_null(0, 2)) {
+    meta_text.pop_back();  // '}'
+    meta_text += ",\"facets\":" + std::string(r.text(0, 2)) + "}";
+  }
+  co_return "{\"data\":" + sign_media_placeholders(r.text(0, 0), signing) +
+      ",\"meta\":" + meta_text + ",\"links\":" + json::serialize(page_links(req, q, last_page)) +
+      "}";
 }
 
 http::Handler listing_handler(InventoryPreset preset) {
   return [preset](Request& req) -> asio::awaitable<Response> {
     auto q = parse_inventory_query(req.params, preset);
     std::string key = req.path + "?" + canonical_query(req.params);
-    co_return co_await cached_json_response(req, key, kSearchTtl,
-                                            [&req, q]() { return build_listing(req, q); });
+    BodyBuilder build = [&req, &q]() { return build_listing(req, q); };
+    co_return co_await cached_json_response(req, key, kSearchTtl, build);
   };
 }
 
@@ -163,27 +163,28 @@ asio::awaitable<Response> search_suggestions(Request& req) {
   std::string q = req.params.string("q");
   for (auto& c : q) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string key = "/search/suggestions?q=" + q;
-  co_return co_await cached_json_response(
-      req, key, kSuggestionsTtl, [&req, q]() -> asio::awaitable<std::string> {
-        db::Transaction tx(req.services->db, http::db_identity(req), true);
-        db::Query query{kSuggestionsSql, {q}};
-        auto r = co_await tx.query_and_commit(std::move(query));
-        co_return "{\"data\":" + std::string(r.text(0, 0)) +
-            ",\"meta\":{\"q\":" + json::serialize(json::value(json::string(q))) + "}}";
-      });
+  BodyBuilder build = [&req, &q]() -> asio::awaitable<std::string> {
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
+    db::Query query{kSuggestionsSql, {q}};
+    auto r = co_await tx.query_and_commit(std::move(query));
+    co_return "{\"data\":" + std::string(r.text(0, 0)) +
+        ",\"meta\":{\"q\":" + json::serialize(json::value(json::string(q))) + "}}";
+  };
+  co_return co_await cached_json_response(req, key, kSuggestionsTtl, build);
 }
 
 // --------------------------------------------------------------------- stats
 constexpr std::string_view kStatsSql = "select public.stats_summary()::text";
 
 asio::awaitable<Response> stats_summary(Request& req) {
-  co_return co_await cached_json_response(
-      req, "/stats/summary", kStatsTtl, [&req]() -> asio::awaitable<std::string> {
-        db::Transaction tx(req.services->db, http::db_identity(req), true);
-        db::Query query{kStatsSql, {}};  // named: g++ 12 and braced lists in co_await
-        auto r = co_await tx.query_and_commit(std::move(query));
-        co_return "{\"data\":" + std::string(r.text(0, 0)) + "}";
-      });
+  BodyBuilder build = [&req]() -> asio::awaitable<std::string> {
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
+    db::Query query{kStatsSql, {}};  // named: g++ 12 and braced lists in co_await
+    auto r = co_await tx.query_and_commit(std::move(query));
+    co_return "{\"data\":" + std::string(r.text(0, 0)) + "}";
+  };
+  const std::string key = "/stats/summary";
+  co_return co_await cached_json_response(req, key, kStatsTtl, build);
 }
 
 // --------------------------------------------------------------------- route table

@@ -129,7 +129,7 @@ std::optional<long long> committed_inventory_version(const std::string& database
 
 asio::awaitable<http::Response> cached_json_response(
     http::Request& req, const std::string& key, std::chrono::seconds ttl,
-    std::function<asio::awaitable<std::string>()> build) {
+    const std::function<asio::awaitable<std::string>()>& build) {
   Services& services = *req.services;
   std::optional<long long> version;
   if (services.config.cache_enabled)

@@ -34,9 +34,13 @@ struct CachedBody {
 // Serves `key` from the caches when possible, otherwise runs `build` (which returns the
 // JSON body), stores it and serves it. The response carries the body's ETag so the
 // conditional stage answers If-None-Match with 304 without hashing it again.
-// `ttl` must stay below storage::kMediaUrlTtl for bodies that embed signed URLs.
+// Pass `build` as a named BodyBuilder variable: g++ 12 destroys a temporary converted to a
+// coroutine's parameter twice. `ttl` must stay below storage::kMediaUrlTtl for bodies that embed
+// signed URLs.
 boost::asio::awaitable<http::Response> cached_json_response(
     http::Request& req, const std::string& key, std::chrono::seconds ttl,
-    std::function<boost::asio::awaitable<std::string>()> build);
+    const std::function<boost::asio::awaitable<std::string>()>& build);
+
+using BodyBuilder = std::function<boost::asio::awaitable<std::string>()>;
 
 }  // namespace forecourt::api

@@ -172,7 +172,7 @@ std::string bucket_case(std::string_view column, const std::vector<long long>& e
 }
 
 std::string bucket_labels(const std::vector<long long>& edges) {
-  std::string out = "array[";
+  std::string out = "(array[";
   long long lo = 0;
   for (std::size_t i = 0; i <= edges.size(); ++i) {
     if (i > 0) out += ", ";
@@ -180,7 +180,7 @@ std::string bucket_labels(const std::vector<long long>& edges) {
                             : "'" + std::to_string(lo) + "+'";
     if (i < edges.size()) lo = edges[i];
   }
-  return out + "]";
+  return out + "])";
 }
 
 std::string join_and(const std::vector<std::string>& parts) {
@@ -331,8 +331,8 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
 
   if (!q.with_facets) {
     std::string sql = text ? "with " + qids_cte + " " : std::string();
-    sql += "select json_build_object('data', " + data + ", 'total', (select count(*) from " + from +
-           " where " + where_all + "))::text";
+    sql += "select " + data + "::text, (select count(*) from " + from + " where " + where_all +
+           "), null::text";
     return {std::move(sql), b.take_params()};
   }
 
@@ -389,11 +389,10 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   }
   facets += ")";
 
-  std::string sql =
-      "with " + (text ? qids_cte + ", " : std::string()) + f + ", " + g +
-      " select json_build_object('data', " + data +
-      ", 'total', coalesce((select g.c_all from g where g.gs = " + std::to_string(full) +
-      "), 0), 'facets', " + facets + ")::text";
+  std::string sql = "with " + (text ? qids_cte + ", " : std::string()) + f + ", " + g + " select " +
+                    data +
+                    "::text, coalesce((select g.c_all from g where g.gs = " + std::to_string(full) +
+                    "), 0), " + facets + "::text";
   return {std::move(sql), b.take_params()};
 }
 

@@ -59,8 +59,8 @@ struct InventorySql {
   std::string sql;
   std::vector<std::optional<std::string>> params;
 };
-// One statement returning one text column: {"data":[cards...],"total":n[,"facets":{...}]}.
-// Cards still carry media_hero_path (see vehicle_card.hpp).
+// One statement returning one row: data (JSON array of cards, hero URLs still placeholders,
+// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets).
 InventorySql build_inventory_sql(const InventoryQuery& q);
 
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.

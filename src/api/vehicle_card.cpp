@@ -20,7 +20,7 @@ std::string_view vehicle_card_json_sql() {
       "'year', v.year, 'make', v.make, 'model', v.model, 'trim', v.trim, "
       "'mileage', v.mileage, 'fuel', v.fuel, 'transmission', v.transmission, "
       "'condition', v.condition, "
-      "'media_hero_path', public.vehicle_hero_path(v.id), "
+      "'media_hero_url', 'unsigned:' || public.vehicle_hero_path(v.id), "
       "'quick_specs', json_build_object('body_type', v.body_type, 'drivetrain', v.drivetrain, "
       "'color', v.color_ext, 'doors', v.doors, 'seats', v.seats), "
       "'is_new', v.condition = 'new', 'is_certified', v.condition = 'cpo', "
@@ -47,22 +47,39 @@ std::string signed_media_url(std::string_view storage_key, const CardSigning& si
   return base + url;
 }
 
-void finalize_vehicle_card(boost::json::object& card, const CardSigning& signing) {
-  boost::json::value url = nullptr;
-  if (auto it = card.find("media_hero_path"); it != card.end()) {
-    if (it->value().is_string()) {
-      auto signed_url = signed_media_url(it->value().get_string(), signing);
-      if (!signed_url.empty()) url = boost::json::string(signed_url);
-    }
-    card.erase(it);
-  }
-  card["media_hero_url"] = std::move(url);
+namespace {
+constexpr std::string_view kPlaceholder = "\"unsigned:";
 }
 
-void finalize_vehicle_cards(boost::json::array& cards, const CardSigning& signing) {
-  for (auto& c : cards) {
-    if (c.is_object()) finalize_vehicle_card(c.get_object(), signing);
+std::string sign_media_placeholders(std::string_view json_text, const CardSigning& signing) {
+  std::string out;
+  out.reserve(json_text.size() + json_text.size() / 4);
+  std::size_t pos = 0;
+  while (true) {
+    auto at = json_text.find(kPlaceholder, pos);
+    if (at == std::string_view::npos) break;
+    auto key_start = at + kPlaceholder.size();
+    auto close = json_text.find('"', key_start);
+    if (close == std::string_view::npos) break;
+    // Storage keys are checked by the schema (no quotes); an escaped one is left alone.
+    auto key = json_text.substr(key_start, close - key_start);
+    out.append(json_text.substr(pos, at - pos));
+    auto url = key.find('\\') == std::string_view::npos ? signed_media_url(key, signing) : "";
+    out += url.empty() ? "null" : boost::json::serialize(boost::json::string(url));
+    pos = close + 1;
   }
+  out.append(json_text.substr(pos));
+  return out;
+}
+
+void finalize_vehicle_card(boost::json::object& card, const CardSigning& signing) {
+  auto it = card.find("media_hero_url");
+  if (it == card.end() || !it->value().is_string()) return;
+  std::string_view v = it->value().get_string();
+  if (!v.starts_with(kPlaceholder.substr(1))) return;
+  auto url = signed_media_url(v.substr(kPlaceholder.size() - 1), signing);
+  it->value() =
+      url.empty() ? boost::json::value(nullptr) : boost::json::value(boost::json::string(url));
 }
 
 const boost::json::value& vehicle_card_schema() {

@@ -3,17 +3,18 @@
 // lists and the VDP's similar_vehicles all render it through these two steps.
 //
 //   1. SQL: `vehicle_card_json_sql()` is a select-list expression that renders one card as
-//      `json` for a row of public.vehicles aliased `v`. It carries the hero image as a
-//      storage key (`media_hero_path`), because signing needs the server's secret.
-//   2. C++: `finalize_vehicle_cards()` replaces every `media_hero_path` with a signed,
-//      short-lived `media_hero_url` (storage::kMediaUrlTtl).
+//      `json` for a row of public.vehicles aliased `v`. Its media_hero_url is still a
+//      placeholder, "unsigned:<bucket>/<object>", because signing needs the server's secret.
+//   2. C++: `sign_media_placeholders()` rewrites every placeholder in the JSON text into a
+//      signed, short-lived URL (storage::kMediaUrlTtl), without parsing the document.
 //
 //   select coalesce(json_agg(<vehicle_card_json_sql()> order by ...), '[]')::text
 //     from public.vehicles v where v.visible and ...
-//   -> parse, finalize_vehicle_cards(array, signer_context), serialize.
+//   -> sign_media_placeholders(text, signing) -> the response's "data".
 //
-// Money: prices are JSON numbers in US dollars with two decimals (numeric(12,2) rendered by
-// PostgreSQL, never a double in between), as in spec §14 ("price_current": 19500).
+// Passing PostgreSQL's JSON text through (instead of parse + serialize) keeps prices exactly
+// as numeric(12,2) renders them: Boost.JSON would turn 23195.00 into 2.3195E4.
+// Money: JSON numbers in US dollars with two decimals, as in spec §14 ("price_current": 19500).
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
@@ -37,9 +38,10 @@ struct CardSigning {
   std::int64_t now = 0;
 };
 
-// `media_hero_path` ("bucket/object") -> `media_hero_url` (signed) or null.
+// Every JSON string "unsigned:<bucket>/<object>" in `json_text` becomes the signed URL.
+std::string sign_media_placeholders(std::string_view json_text, const CardSigning& signing);
+// The same for a card already parsed (its media_hero_url).
 void finalize_vehicle_card(boost::json::object& card, const CardSigning& signing);
-void finalize_vehicle_cards(boost::json::array& cards, const CardSigning& signing);
 
 // A signed URL for a bucket-prefixed storage key ("vehicle-media/<id>/1.jpg"); empty when
 // the key has no bucket part.

@@ -250,7 +250,7 @@ TEST_F(InventorySearch, CardsCarryTheSpecShapeAndASignedHeroUrl) {
     if (!card.at("media_hero_url").is_string()) continue;
     ++with_url;
     std::string url(card.at("media_hero_url").as_string());
-    EXPECT_EQ(url.rfind("/storage/v1/object/sign/vehicle-media/", 0), 0U) << url;
+    EXPECT_NE(url.find("/storage/v1/object/sign/vehicle-media/"), std::string::npos) << url;
     auto token = url.substr(url.find("token=") + 6);
     auto first_dot = token.find('.');
     auto payload = auth::base64url_decode(
@@ -258,7 +258,7 @@ TEST_F(InventorySearch, CardsCarryTheSpecShapeAndASignedHeroUrl) {
     ASSERT_TRUE(payload.ok());
     auto claims = json::parse(*payload).as_object();
     EXPECT_EQ(claims.at("exp").as_int64() - claims.at("iat").as_int64(), 900) << "15 minutes";
-    auto served = http_get(server_->port(), url);
+    auto served = http_get(server_->port(), url.substr(url.find("/storage/")));
     EXPECT_NE(served.status, 400) << "the storage route accepts the token (or is not built yet)";
   }
   EXPECT_GT(with_url, 15) << "nearly every seeded car has images";

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 5's search benchmark: wrk with 32 connections over bench/inventory_mix.lua (a fixed
+# mix of /inventory/search requests: filters, facets, sorts, pages 1-5) against the stack in
+# $FORECOURT_DATA_DIR (default .local), which must already be migrated and seeded at the
+# size you want to measure (e.g. `forecourt seed --vehicles 1000000`).
+#   1. caches off (CACHE_ENABLED=false): every request runs the search SQL
+#   2. caches on, after one warm-up pass: the in-process/Redis tiers answer
+# Usage: bench/inventory.sh [preset (dev)]   BENCH_DURATION (20) BENCH_CONNECTIONS (32)
+# It reports; it never fails on a number.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$FORECOURT_ROOT"
+
+bin=build/${1:-dev}
+duration=${BENCH_DURATION:-20}
+conns=${BENCH_CONNECTIONS:-32}
+pool=${BENCH_DB_POOL:-8}
+eval "$(scripts/stack.sh env)"
+command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
+pid=
+cleanup() { [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done; die "no answer from $1"; }
+
+run() {
+  local label=$1 cache=$2 port
+  port=$(free_port)
+  PORT=$port IO_THREADS=2 DB_POOL_SIZE=$pool CACHE_ENABLED=$cache LOG_LEVEL=warn "$bin/forecourt" serve \
+    >"${TMPDIR:-/tmp}/forecourt-inventory-bench.log" 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$port/meta/live"
+  if [ "$cache" = true ]; then
+    wrk -t2 -c"$conns" -d5s -s bench/inventory_mix.lua "http://127.0.0.1:$port" >/dev/null
+  fi
+  say ""
+  info "$label: wrk -t2 -c$conns -d${duration}s -s bench/inventory_mix.lua (DB pool $pool)"
+  wrk -t2 -c"$conns" -d"${duration}s" --latency -s bench/inventory_mix.lua "http://127.0.0.1:$port" |
+    grep -E 'Requests/sec|^ +(50|75|90|99)%|Latency|Non-2xx|Socket errors'
+  info "server RSS: $(ps -o rss= -p "$pid") KiB"
+  kill -TERM "$pid"
+  wait "$pid" 2>/dev/null || true
+  pid=
+}
+info "visible vehicles: $(psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" -c 'select count(*) from public.vehicles where visible')"
+run "search + facets, caches off" false
+run "search + facets, caches warm" true
