@@ -32,6 +32,12 @@ run() {
     >"${TMPDIR:-/tmp}/forecourt-inventory-bench.log" 2>&1 &
   pid=$!
   wait_http "http://127.0.0.1:$port/meta/live"
+  # The facet index loads in the background once the first search names the version.
+  curl -fs -o /dev/null "http://127.0.0.1:$port/inventory/search?page_size=1"
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/inventory/search?page_size=1&year_min=1901" | grep -q '"facet_source":"index"' && break
+    sleep 1
+  done
   if [ "$cache" = true ]; then
     # The version listener starts with the first inventory request and connects in the
     # background; then one sequential pass fills the caches (each shape once).

@@ -13,6 +13,11 @@ PORT=$port IO_THREADS=1 DB_POOL_SIZE=1 CACHE_ENABLED=false LOG_LEVEL=warn "$bin/
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/meta/live" && break; sleep 0.1; done
+# Wait for the facet index (loaded in the background after the first search).
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/inventory/search?page_size=1&year_min=1901" | grep -q '"facet_source":"index"' && break
+  sleep 1
+done
 grep -o '"/inventory[^"]*"' bench/inventory_mix.lua | tr -d '"' | while read -r q; do
   times=()
   for _ in 1 2 3; do

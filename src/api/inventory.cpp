@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <ctime>
 
+#include "api/facet_index.hpp"
 #include "api/inventory_cache.hpp"
 #include "api/inventory_query.hpp"
 #include "api/routes.hpp"
@@ -71,13 +72,26 @@ std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); 
 // The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
 // untouched, see vehicle_card.hpp); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
-  auto built = build_inventory_sql(q);
+  // Facets (and the total) from the in-memory index when it is current; the statement then
+  // only fetches the page. Otherwise PostgreSQL counts them too.
+  std::optional<FacetCounts> counts;
+  if (q.with_facets && q.q.empty()) {
+    const auto& url = req.services->config.database_url;
+    if (auto version = committed_inventory_version(url))
+      counts = facet_counts_from_index(url, *version, q);
+  }
+  InventoryQuery sql_query = q;
+  if (counts) {
+    sql_query.with_facets = false;
+    sql_query.count_in_sql = false;
+  }
+  auto built = build_inventory_sql(sql_query);
   db::Transaction tx(req.services->db, http::db_identity(req), true);
   db::Query query{built.sql, std::move(built.params)};
   auto r = co_await tx.query_and_commit(std::move(query));
 
   CardSigning signing{req.services->url_signer, req.services->config.public_base_url, unix_now()};
-  long long total = std::stoll(std::string(r.text(0, 1)));
+  long long total = counts ? counts->total : std::stoll(std::string(r.text(0, 1)));
   long long reachable = std::min(total, kMaxResultWindow);
   long long last_page = std::max(1LL, (reachable + q.page_size - 1) / q.page_size);
   json::object meta;
@@ -93,23 +107,30 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
     meta["window_exceeded"] = true;
     meta["note"] = "Pages deeper than max_result_window rows are not served; narrow the filters.";
   }
+  if (q.with_facets) {
+    meta["facet_source"] = counts ? "index" : "database";
+  }
   std::string meta_text = json::serialize(meta);
-  if (q.with_facets && !r.is_null(0, 2)) {
+  if (q.with_facets) {
     meta_text.pop_back();  // '}'
-    meta_text += ",\"facets\":" + std::string(r.text(0, 2)) + "}";
+    meta_text += ",\"facets\":" + (counts ? counts->facets_json : std::string(r.text(0, 2))) + "}";
   }
   co_return "{\"data\":" + sign_media_placeholders(r.text(0, 0), signing) +
       ",\"meta\":" + meta_text + ",\"links\":" + json::serialize(page_links(req, q, last_page)) +
       "}";
 }
 
+asio::awaitable<Response> serve_listing(Request& req, InventoryPreset preset) {
+  auto q = parse_inventory_query(req.params, preset);
+  std::string key = req.path + "?" + canonical_query(req.params);
+  BodyBuilder build = [&req, &q]() { return build_listing(req, q); };
+  co_return co_await cached_json_response(req, key, kSearchTtl, build);
+}
+
+// Plain lambdas returning the coroutine (no coroutine lambdas: their captures live in the
+// closure, and clang-tidy 14 crashes on them).
 http::Handler listing_handler(InventoryPreset preset) {
-  return [preset](Request& req) -> asio::awaitable<Response> {
-    auto q = parse_inventory_query(req.params, preset);
-    std::string key = req.path + "?" + canonical_query(req.params);
-    BodyBuilder build = [&req, &q]() { return build_listing(req, q); };
-    co_return co_await cached_json_response(req, key, kSearchTtl, build);
-  };
+  return [preset](Request& req) { return serve_listing(req, preset); };
 }
 
 // --------------------------------------------------------------------- suggestions
@@ -159,30 +180,34 @@ select json_build_object(
 )::text
 )SQL";
 
+asio::awaitable<std::string> build_suggestions(Request& req, const std::string& q) {
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  db::Query query{kSuggestionsSql, {q}};
+  auto r = co_await tx.query_and_commit(std::move(query));
+  co_return "{\"data\":" + std::string(r.text(0, 0)) +
+      ",\"meta\":{\"q\":" + json::serialize(json::value(json::string(q))) + "}}";
+}
+
 asio::awaitable<Response> search_suggestions(Request& req) {
   std::string q = req.params.string("q");
   for (auto& c : q) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   std::string key = "/search/suggestions?q=" + q;
-  BodyBuilder build = [&req, &q]() -> asio::awaitable<std::string> {
-    db::Transaction tx(req.services->db, http::db_identity(req), true);
-    db::Query query{kSuggestionsSql, {q}};
-    auto r = co_await tx.query_and_commit(std::move(query));
-    co_return "{\"data\":" + std::string(r.text(0, 0)) +
-        ",\"meta\":{\"q\":" + json::serialize(json::value(json::string(q))) + "}}";
-  };
+  BodyBuilder build = [&req, &q]() { return build_suggestions(req, q); };
   co_return co_await cached_json_response(req, key, kSuggestionsTtl, build);
 }
 
 // --------------------------------------------------------------------- stats
 constexpr std::string_view kStatsSql = "select public.stats_summary()::text";
 
+asio::awaitable<std::string> build_stats(Request& req) {
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  db::Query query{kStatsSql, {}};  // named: g++ 12 and braced lists in co_await
+  auto r = co_await tx.query_and_commit(std::move(query));
+  co_return "{\"data\":" + std::string(r.text(0, 0)) + "}";
+}
+
 asio::awaitable<Response> stats_summary(Request& req) {
-  BodyBuilder build = [&req]() -> asio::awaitable<std::string> {
-    db::Transaction tx(req.services->db, http::db_identity(req), true);
-    db::Query query{kStatsSql, {}};  // named: g++ 12 and braced lists in co_await
-    auto r = co_await tx.query_and_commit(std::move(query));
-    co_return "{\"data\":" + std::string(r.text(0, 0)) + "}";
-  };
+  BodyBuilder build = [&req]() { return build_stats(req); };
   const std::string key = "/stats/summary";
   co_return co_await cached_json_response(req, key, kStatsTtl, build);
 }
@@ -326,7 +351,13 @@ json::value listing_schema(bool with_facets) {
       {"sort", {{"type", "array"}, {"items", {{"type", "string"}}}}},
       {"max_result_window", {{"type", "integer"}}},
       {"window_exceeded", {{"type", "boolean"}}},
-      {"note", {{"type", "string"}}}};
+      {"note", {{"type", "string"}}},
+      {"facet_source",
+       {{"type", "string"},
+        {"enum", json::array{"index", "database"}},
+        {"description",
+         "Where the facet counts came from: the in-memory facet index (current for this "
+         "inventory version) or PostgreSQL (identical counts, slower)."}}}};
   if (with_facets) {
     json::object facets_props;
     for (const char* f : {"make", "model", "body_type", "fuel", "transmission", "color",

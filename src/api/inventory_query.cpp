@@ -173,13 +173,8 @@ std::string bucket_case(std::string_view column, const std::vector<long long>& e
 
 std::string bucket_labels(const std::vector<long long>& edges) {
   std::string out = "(array[";
-  long long lo = 0;
-  for (std::size_t i = 0; i <= edges.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += i < edges.size() ? "'" + std::to_string(lo) + "-" + std::to_string(edges[i]) + "'"
-                            : "'" + std::to_string(lo) + "+'";
-    if (i < edges.size()) lo = edges[i];
-  }
+  for (std::size_t i = 0; i <= edges.size(); ++i)
+    out += (i > 0 ? ", '" : "'") + bucket_label(edges, i) + "'";
   return out + "])";
 }
 
@@ -191,6 +186,19 @@ std::string join_and(const std::vector<std::string>& parts) {
 }
 
 }  // namespace
+
+std::string bucket_label(const std::vector<long long>& edges, std::size_t i) {
+  long long lo = i == 0 ? 0 : edges[i - 1];
+  return i < edges.size() ? std::to_string(lo) + "-" + std::to_string(edges[i])
+                          : std::to_string(lo) + "+";
+}
+
+std::size_t bucket_of(long long value, const std::vector<long long>& edges, long long scale) {
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    if (value < edges[i] * scale) return i;
+  }
+  return edges.size();
+}
 
 bool InventoryQuery::beyond_window() const { return offset() >= kMaxResultWindow; }
 
@@ -317,7 +325,9 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   for (const auto& k : q.sort) {
     order += std::string(find_sort_column(k.key)->sql) + (k.descending ? " desc" : " asc") + ", ";
   }
-  order += "v.id asc";  // unique tie-breaker: stable pages without duplicates or gaps
+  // Unique tie-breaker (stable pages without duplicates or gaps), in the last key's direction
+  // so that (key, id) indexes serve the whole order in one scan.
+  order += q.sort.back().descending ? "v.id desc" : "v.id asc";
 
   long long limit = q.beyond_window() ? 0 : std::min(q.page_size, kMaxResultWindow - q.offset());
   long long offset = q.beyond_window() ? 0 : q.offset();
@@ -331,8 +341,10 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
 
   if (!q.with_facets) {
     std::string sql = text ? "with " + qids_cte + " " : std::string();
-    sql += "select " + data + "::text, (select count(*) from " + from + " where " + where_all +
-           "), null::text";
+    std::string count = q.count_in_sql
+                            ? "(select count(*) from " + from + " where " + where_all + ")"
+                            : std::string("null::bigint");
+    sql += "select " + data + "::text, " + count + ", null::text";
     return {std::move(sql), b.take_params()};
   }
 

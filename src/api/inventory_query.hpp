@@ -35,6 +35,7 @@ struct InventoryQuery {
   long long page = 1;
   long long page_size = 20;
   bool with_facets = false;
+  bool count_in_sql = true;  // false when the facet index supplies the total
 
   [[nodiscard]] long long offset() const { return (page - 1) * page_size; }
   // Deep pages are not served: OFFSET scans grow with the page (see kMaxResultWindow).
@@ -66,5 +67,9 @@ InventorySql build_inventory_sql(const InventoryQuery& q);
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.
 const std::vector<long long>& price_bucket_edges_dollars();
 const std::vector<long long>& mileage_bucket_edges();
+// Bucket i of `edges`: "lo-hi" or, for the last, "lo+" (the facet keys).
+std::string bucket_label(const std::vector<long long>& edges, std::size_t i);
+// Index of the bucket holding `value` (edges scaled by `scale`, e.g. 100 for cents).
+std::size_t bucket_of(long long value, const std::vector<long long>& edges, long long scale);
 
 }  // namespace forecourt::api
