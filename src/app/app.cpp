@@ -19,6 +19,7 @@ namespace asio = boost::asio;
 void register_all_routes(http::Router& router, const Config& config) {
   api::register_meta_routes(router);
   api::register_location_routes(router);
+  api::register_inventory_routes(router);
   api::register_docs_routes(router, config);  // last: documents all of the above
 }
 

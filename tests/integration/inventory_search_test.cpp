@@ -1,0 +1,453 @@
+// /inventory/search and friends over HTTP against the seeded database. Every count is
+// checked against a brute-force SQL count run as the superuser on the same data.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "auth/base64url.hpp"
+#include "cli/pg_blocking.hpp"
+#include "harness.hpp"
+
+namespace forecourt::testing {
+namespace {
+namespace json = boost::json;
+
+class InventorySearch : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    admin_ = new cli::BlockingPg(required_env("MIGRATIONS_DATABASE_URL"));
+    server_ = new ServerProcess();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete admin_;
+    server_ = nullptr;
+    admin_ = nullptr;
+  }
+
+  static json::object get_ok(const std::string& target) {
+    auto r = http_get(server_->port(), target);
+    EXPECT_EQ(r.status, 200) << target << "\n" << r.body;
+    if (r.status != 200) return {};
+    return json::parse(r.body).as_object();
+  }
+  static long long sql_count(const std::string& where) {
+    auto rows = admin_->rows("select count(*) from public.vehicles v where v.visible and " + where);
+    return std::stoll(rows.at(0).at(0));
+  }
+  static long long total(const json::object& doc) {
+    return doc.at("meta").at("total").to_number<long long>();
+  }
+  static std::string first_param_error(const std::string& target) {
+    auto r = http_get(server_->port(), target);
+    EXPECT_EQ(r.status, 400) << target << "\n" << r.body;
+    if (r.status != 400) return {};
+    return std::string(
+        json::parse(r.body).at("errors").at(0).at("source").at("parameter").as_string());
+  }
+  static std::string some_location() {
+    return admin_->rows(
+        "select location_id::text from public.vehicles where visible group by 1 "
+        "order by count(*) desc, 1 limit 1")[0][0];
+  }
+
+  static ServerProcess* server_;
+  static cli::BlockingPg* admin_;
+};
+ServerProcess* InventorySearch::server_ = nullptr;
+cli::BlockingPg* InventorySearch::admin_ = nullptr;
+
+TEST_F(InventorySearch, EachFilterAloneMatchesABruteForceCount) {
+  std::string loc = some_location();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "true"},
+      {"make=Toyota", "v.make = 'Toyota'"},
+      {"make=Toyota,Honda", "v.make in ('Toyota','Honda')"},
+      {"make=Toyota&make=Honda", "v.make in ('Toyota','Honda')"},
+      {"model=Camry", "v.model = 'Camry'"},
+      {"year_min=2020", "v.year >= 2020"},
+      {"year_max=2018", "v.year <= 2018"},
+      {"year_min=2019&year_max=2021", "v.year between 2019 and 2021"},
+      {"price_min=20000", "v.price_current >= 20000"},
+      {"price_max=30000.50", "v.price_current <= 30000.50"},
+      {"mileage_max=30000", "v.mileage <= 30000"},
+      {"mileage_min=50000", "v.mileage >= 50000"},
+      {"fuel=electric", "v.fuel = 'electric'"},
+      {"fuel=hybrid,plugin_hybrid", "v.fuel in ('hybrid','plugin_hybrid')"},
+      {"color=black", "v.color_ext = 'black'"},
+      {"body_type=suv", "v.body_type = 'suv'"},
+      {"transmission=manual", "v.transmission = 'manual'"},
+      {"drivetrain=awd", "v.drivetrain = 'awd'"},
+      {"condition=cpo", "v.condition = 'cpo'"},
+      {"location_id=" + loc, "v.location_id = '" + loc + "'"},
+      {"is_special=true", "v.is_special"},
+      {"is_special=false", "not v.is_special"},
+  };
+  for (const auto& [query, where] : cases) {
+    auto doc = get_ok("/inventory/search?page_size=5" + (query.empty() ? "" : "&" + query));
+    ASSERT_FALSE(doc.empty()) << query;
+    long long expected = sql_count(where);
+    EXPECT_EQ(total(doc), expected) << query;
+    if (where != "true") {
+      EXPECT_GT(expected, 0) << query << ": the seed should have some";
+    }
+  }
+}
+
+TEST_F(InventorySearch, CombinedFiltersMatchAndEveryCardSatisfiesThem) {
+  auto doc = get_ok(
+      "/inventory/search?body_type=suv,sedan&year_min=2018&price_max=45000&condition=used,cpo"
+      "&page_size=100");
+  EXPECT_EQ(total(doc), sql_count("v.body_type in ('suv','sedan') and v.year >= 2018 and "
+                                  "v.price_current <= 45000 and v.condition in ('used','cpo')"));
+  for (const auto& c : doc.at("data").as_array()) {
+    const auto& card = c.as_object();
+    EXPECT_GE(card.at("year").as_int64(), 2018);
+    EXPECT_LE(card.at("price_current").to_number<double>(), 45000.0);
+    EXPECT_FALSE(card.at("is_new").as_bool());
+    std::string body(card.at("quick_specs").at("body_type").as_string());
+    EXPECT_TRUE(body == "suv" || body == "sedan") << body;
+  }
+}
+
+// Each facet applies every filter except its own (make also ignores model). Checked for
+// both sources: the in-memory facet index and PostgreSQL's GROUPING SETS.
+void check_facets_against_sql(cli::BlockingPg& admin, const json::object& doc) {
+  const auto& facets = doc.at("meta").at("facets").as_object();
+  struct Dim {
+    std::string facet, column, own;
+  };
+  const std::string make = "v.make in ('Toyota','Honda')";
+  const std::string body = "v.body_type in ('suv','sedan')";
+  const std::string price = "v.price_current_cents <= 4000000";
+  const std::string year = "v.year >= 2017";
+  const std::string fuel = "v.fuel in ('petrol','hybrid')";
+  auto where_except = [&](const std::string& own) {
+    std::string w = "true";
+    for (const auto* c : {&make, &body, &price, &year, &fuel})
+      if (*c != own) w += " and " + *c;
+    return w;
+  };
+  const std::vector<Dim> dims = {
+      {"make", "v.make", make},
+      {"model", "v.model", "none"},
+      {"body_type", "v.body_type", body},
+      {"fuel", "v.fuel", fuel},
+      {"transmission", "v.transmission", "none"},
+      {"color", "v.color_ext", "none"},
+      {"condition", "v.condition", "none"},
+      {"location", "v.location_id::text", "none"},
+      {"year", "v.year::text", year},
+      {"price",
+       "case when v.price_current_cents < 1000000 then '0-10000' when v.price_current_cents < "
+       "2000000 then '10000-20000' when v.price_current_cents < 3000000 then '20000-30000' "
+       "when v.price_current_cents < 4000000 then '30000-40000' when v.price_current_cents < "
+       "5000000 then '40000-50000' when v.price_current_cents < 7500000 then '50000-75000' when "
+       "v.price_current_cents < 10000000 then '75000-100000' else '100000+' end",
+       price},
+      {"mileage",
+       "case when v.mileage < 10000 then '0-10000' when v.mileage < 30000 then '10000-30000' "
+       "when v.mileage < 60000 then '30000-60000' when v.mileage < 100000 then '60000-100000' "
+       "when v.mileage < 150000 then '100000-150000' else '150000+' end",
+       "none"},
+  };
+  std::string source(doc.at("meta").at("facet_source").as_string());
+  for (const auto& d : dims) {
+    auto rows =
+        admin.rows("select " + d.column + ", count(*) from public.vehicles v where v.visible and " +
+                   where_except(d.own) + " and " + d.column + " is not null group by 1");
+    const auto& got = facets.at(d.facet).as_object();
+    EXPECT_EQ(got.size(), rows.size()) << source << " " << d.facet << ": " << json::serialize(got);
+    for (const auto& row : rows) {
+      auto it = got.find(row[0]);
+      ASSERT_NE(it, got.end()) << source << " " << d.facet << " lacks " << row[0];
+      EXPECT_EQ(it->value().to_number<long long>(), std::stoll(row[1]))
+          << source << " " << d.facet << "=" << row[0];
+    }
+  }
+  // Choosing Toyota and Honda still shows how many other makes match the rest.
+  EXPECT_GT(facets.at("make").as_object().size(), 2U);
+  auto total_rows = admin.rows("select count(*) from public.vehicles v where v.visible and " +
+                               where_except("none"));
+  EXPECT_EQ(doc.at("meta").at("total").to_number<long long>(), std::stoll(total_rows[0][0]))
+      << source;
+}
+
+TEST_F(InventorySearch, DisjunctiveFacetCountsMatchBruteForce) {
+  const std::string target =
+      "/inventory/search?make=Toyota,Honda&body_type=suv,sedan&price_max=40000&year_min=2017"
+      "&fuel=petrol,hybrid";
+  std::set<std::string> sources;
+  // The facet index is rebuilt after every inventory change; right after one, PostgreSQL
+  // answers. A no-op update bumps the version, so both sources get checked.
+  auto any_id = admin_->rows("select id::text from public.vehicles where visible limit 1")[0][0];
+  for (int i = 0; i < 40 && sources.size() < 2; ++i) {
+    if (i % 2 == 0 && sources.count("database") == 0) {
+      admin_->exec_params("update public.vehicles set price_current = price_current where id = $1",
+                          {any_id});
+    }
+    auto doc = get_ok(target + "&page=" + std::to_string(1 + i % 3));  // distinct cache keys
+    std::string source(doc.at("meta").at("facet_source").as_string());
+    if (sources.insert(source).second) check_facets_against_sql(*admin_, doc);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(sources.count("index"), 1U) << "the facet index answered";
+  EXPECT_EQ(sources.count("database"), 1U) << "PostgreSQL answered";
+}
+
+TEST_F(InventorySearch, FuzzyFreeTextFindsTheModel) {
+  auto doc = get_ok("/inventory/search?q=toyta%20camry&page_size=10");
+  ASSERT_GT(total(doc), 0);
+  for (const auto& c : doc.at("data").as_array()) {
+    EXPECT_EQ(c.at("make").as_string(), "Toyota");
+    EXPECT_EQ(c.at("model").as_string(), "Camry");
+  }
+  EXPECT_EQ(doc.at("meta").at("sort").at(0).as_string(), "relevance:desc");
+  // Free text combines with filters and facets.
+  auto narrowed = get_ok("/inventory/search?q=toyta%20camry&year_min=2022");
+  EXPECT_LE(total(narrowed), total(doc));
+  EXPECT_TRUE(narrowed.at("meta").at("facets").at("year").is_object());
+}
+
+TEST_F(InventorySearch, MultiKeySortIsStableAndPagesHaveNoDuplicatesOrGaps) {
+  const std::string base =
+      "/inventory/search?body_type=suv&sort=price_current:asc,year:desc&page_size=37";
+  auto first = get_ok(base + "&page=1");
+  long long n = total(first);
+  ASSERT_GT(n, 37);
+  std::vector<std::string> ids;
+  double last_price = -1;
+  long long last_year = 1 << 20;
+  long long pages = first.at("meta").at("total_pages").to_number<long long>();
+  for (long long p = 1; p <= pages; ++p) {
+    auto doc = get_ok(base + "&page=" + std::to_string(p));
+    for (const auto& c : doc.at("data").as_array()) {
+      double price = c.at("price_current").to_number<double>();
+      long long year = c.at("year").as_int64();
+      ASSERT_GE(price, last_price);
+      if (price == last_price) {
+        ASSERT_LE(year, last_year);
+      }
+      last_price = price;
+      last_year = year;
+      ids.emplace_back(c.at("id").as_string());
+    }
+    if (p == pages) {
+      EXPECT_TRUE(doc.at("links").at("next").is_null());
+    } else {
+      EXPECT_NE(doc.at("links").at("next").as_string().find("page=" + std::to_string(p + 1)),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(static_cast<long long>(ids.size()), n);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  // The same page twice is the same page.
+  auto again = get_ok(base + "&page=2");
+  auto once = get_ok(base + "&page=2");
+  EXPECT_EQ(json::serialize(again.at("data")), json::serialize(once.at("data")));
+}
+
+TEST_F(InventorySearch, InvisibleVehiclesAreNeverReturned) {
+  auto hidden = admin_->rows(
+      "select id::text, make, model, year from public.vehicles where not visible order by id limit "
+      "5");
+  ASSERT_FALSE(hidden.empty()) << "the seed hides ~3% of the cars";
+  EXPECT_EQ(total(get_ok("/inventory/search")), sql_count("true"));
+  for (const auto& h : hidden) {
+    auto doc = get_ok("/inventory/search?page_size=100&make=" + h[1] + "&year_min=" + h[3] +
+                      "&year_max=" + h[3]);
+    for (const auto& c : doc.at("data").as_array()) EXPECT_NE(c.at("id").as_string(), h[0]);
+    auto specials = get_ok("/inventory/specials?page_size=100&make=" + h[1]);
+    for (const auto& c : specials.at("data").as_array()) EXPECT_NE(c.at("id").as_string(), h[0]);
+  }
+}
+
+TEST_F(InventorySearch, CardsCarryTheSpecShapeAndASignedHeroUrl) {
+  auto doc = get_ok("/inventory/search?page_size=20&sort=price_current:desc");
+  const auto& data = doc.at("data").as_array();
+  ASSERT_EQ(data.size(), 20U);
+  int with_url = 0;
+  for (const auto& c : data) {
+    const auto& card = c.as_object();
+    for (const char* key : {"id", "title", "price_current", "price_list", "year", "mileage", "fuel",
+                            "transmission", "media_hero_url", "quick_specs", "is_new",
+                            "is_certified", "is_special", "badges", "location"})
+      EXPECT_TRUE(card.contains(key)) << key;
+    EXPECT_FALSE(card.contains("media_hero_path"));
+    EXPECT_TRUE(card.at("location").at("city").is_string());
+    if (!card.at("media_hero_url").is_string()) continue;
+    ++with_url;
+    std::string url(card.at("media_hero_url").as_string());
+    EXPECT_NE(url.find("/storage/v1/object/sign/vehicle-media/"), std::string::npos) << url;
+    auto token = url.substr(url.find("token=") + 6);
+    auto first_dot = token.find('.');
+    auto payload = auth::base64url_decode(
+        token.substr(first_dot + 1, token.find('.', first_dot + 1) - first_dot - 1));
+    ASSERT_TRUE(payload.ok());
+    auto claims = json::parse(*payload).as_object();
+    EXPECT_EQ(claims.at("exp").as_int64() - claims.at("iat").as_int64(), 900) << "15 minutes";
+    auto served = http_get(server_->port(), url.substr(url.find("/storage/")));
+    EXPECT_NE(served.status, 400) << "the storage route accepts the token (or is not built yet)";
+  }
+  EXPECT_GT(with_url, 15) << "nearly every seeded car has images";
+  // A dropped price shows the previous one.
+  auto dropped = admin_->rows(
+      "select count(*) from public.vehicles where visible and price_previous > price_current");
+  if (std::stoll(dropped[0][0]) > 0) {
+    auto drops = get_ok("/inventory/search?page_size=100&condition=used");
+    bool seen = false;
+    for (const auto& c : drops.at("data").as_array()) {
+      if (c.at("previous_price").is_null()) continue;
+      seen = true;
+      EXPECT_GT(c.at("previous_price").to_number<double>(),
+                c.at("price_current").to_number<double>());
+    }
+    EXPECT_TRUE(seen);
+  }
+}
+
+TEST_F(InventorySearch, CompactViewKeepsOnlyTheCardEssentials) {
+  auto doc = get_ok("/inventory/search?view=compact&page_size=3");
+  auto card = doc.at("data").at(0).as_object();
+  EXPECT_TRUE(card.contains("id"));
+  EXPECT_TRUE(card.contains("media_hero_url"));
+  EXPECT_FALSE(card.contains("quick_specs"));
+  EXPECT_FALSE(card.contains("badges"));
+  EXPECT_TRUE(doc.at("meta").as_object().contains("facets"));
+}
+
+TEST_F(InventorySearch, PresetListsAndTheirOrder) {
+  auto featured = get_ok("/inventory/featured?page_size=100");
+  ASSERT_GT(total(featured), 0);
+  EXPECT_EQ(total(featured), sql_count("v.is_featured"));
+  auto positions = admin_->rows(
+      "select id::text from public.vehicles where visible and is_featured order by "
+      "featured_position, id");
+  const auto& fd = featured.at("data").as_array();
+  ASSERT_EQ(fd.size(), positions.size());
+  for (std::size_t i = 0; i < fd.size(); ++i)
+    EXPECT_EQ(fd[i].at("id").as_string(), positions[i][0]);
+  EXPECT_FALSE(featured.at("meta").as_object().contains("facets"));
+
+  auto fresh = get_ok("/inventory/new?page_size=50&sort=price_current:asc");
+  EXPECT_EQ(total(fresh), sql_count("v.condition = 'new'"));
+  for (const auto& c : fresh.at("data").as_array()) EXPECT_TRUE(c.at("is_new").as_bool());
+  auto cpo = get_ok("/inventory/cpo?page_size=50&make=Toyota");
+  EXPECT_EQ(total(cpo), sql_count("v.condition = 'cpo' and v.make = 'Toyota'"));
+  for (const auto& c : cpo.at("data").as_array()) EXPECT_TRUE(c.at("is_certified").as_bool());
+  auto specials = get_ok("/inventory/specials?page_size=50");
+  EXPECT_EQ(total(specials), sql_count("v.is_special"));
+  for (const auto& c : specials.at("data").as_array()) EXPECT_TRUE(c.at("is_special").as_bool());
+}
+
+TEST_F(InventorySearch, SuggestionsAndStats) {
+  auto s = get_ok("/search/suggestions?q=toyta");
+  const auto& makes = s.at("data").at("makes").as_array();
+  ASSERT_FALSE(makes.empty()) << json::serialize(s);
+  EXPECT_EQ(makes.at(0).at("make").as_string(), "Toyota");
+  auto m = get_ok("/search/suggestions?q=2019%20camry");
+  ASSERT_FALSE(m.at("data").at("models").as_array().empty()) << json::serialize(m);
+  EXPECT_EQ(m.at("data").at("models").at(0).at("model").as_string(), "Camry");
+  EXPECT_EQ(m.at("data").at("make_model_years").at(0).at("year").as_int64(), 2019);
+  EXPECT_EQ(first_param_error("/search/suggestions"), "q");
+
+  auto stats = get_ok("/stats/summary");
+  EXPECT_EQ(stats.at("data").at("inventory").at("total").to_number<long long>(), sql_count("true"));
+  EXPECT_TRUE(stats.at("data").as_object().contains("cars_sold"));
+  EXPECT_TRUE(stats.at("data").as_object().contains("avg_rating"));
+}
+
+TEST_F(InventorySearch, EtagRevalidationAnswers304) {
+  auto r = http_get(server_->port(), "/inventory/search?make=Honda");
+  ASSERT_EQ(r.status, 200);
+  auto etag = r.header("etag");
+  ASSERT_FALSE(etag.empty());
+  EXPECT_EQ(r.header("cache-control"), "public, max-age=60");
+  auto again = http_get(server_->port(), "/inventory/search?make=Honda", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  auto other =
+      http_get(server_->port(), "/inventory/search?make=Honda", {{"If-None-Match", "\"x\""}});
+  EXPECT_EQ(other.status, 200);
+}
+
+// The cache is keyed by the inventory version: a price change shows on the next request.
+TEST_F(InventorySearch, PriceChangeIsVisibleOnTheNextRequest) {
+  const std::string target = "/inventory/search?make=Toyota&sort=price_current:desc&page_size=1";
+  // Parameter order does not matter for the cache key.
+  const std::string reordered = "/inventory/search?page_size=1&sort=price_current:desc&make=Toyota";
+  HttpResult r;
+  for (int i = 0; i < 50; ++i) {  // the version listener connects in the background
+    r = http_get(server_->port(), target);
+    if (r.header("x-cache") == "hit") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(r.header("x-cache"), "hit") << "responses are cached";
+  EXPECT_EQ(http_get(server_->port(), reordered).header("x-cache"), "hit");
+  auto card = json::parse(r.body).at("data").at(0);
+  std::string id(card.at("id").as_string());
+  double price = card.at("price_current").to_number<double>();
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current + 1000 where id = $1", {id});
+  // The new version reaches the server by NOTIFY at COMMIT (a LISTEN thread): normally
+  // within a millisecond, but a loaded machine may delay that thread, so allow a short
+  // grace — far below the 60 s TTL the version key replaces.
+  auto changed_at = std::chrono::steady_clock::now();
+  HttpResult after;
+  double seen = price;
+  while (std::chrono::steady_clock::now() - changed_at < std::chrono::seconds(2)) {
+    after = http_get(server_->port(), target);
+    ASSERT_EQ(after.status, 200);
+    auto updated = json::parse(after.body).at("data").at(0);
+    ASSERT_EQ(updated.at("id").as_string(), id);
+    seen = updated.at("price_current").to_number<double>();
+    if (seen == price + 1000) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto lag = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - changed_at);
+  EXPECT_DOUBLE_EQ(seen, price + 1000) << "still the old price after " << lag.count() << " ms";
+  EXPECT_EQ(after.header("x-cache"), "miss");
+  RecordProperty("price_change_visible_after_ms", static_cast<int>(lag.count()));
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current - 1000 where id = $1", {id});
+}
+
+TEST_F(InventorySearch, RedisDownStillAnswersCorrectly) {
+  ServerProcess no_redis({{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}});
+  auto r = http_get(no_redis.port(), "/inventory/search?make=Toyota&page_size=2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(total(json::parse(r.body).as_object()), sql_count("v.make = 'Toyota'"));
+}
+
+TEST_F(InventorySearch, BadInputIs400NamingTheParameter) {
+  EXPECT_EQ(first_param_error("/inventory/search?colour=red"), "colour");
+  EXPECT_EQ(first_param_error("/inventory/search?year_min=abc"), "year_min");
+  EXPECT_EQ(first_param_error("/inventory/search?year_min=2022&year_max=2020"), "year_min");
+  EXPECT_EQ(first_param_error("/inventory/search?price_min=50000&price_max=100"), "price_min");
+  EXPECT_EQ(first_param_error("/inventory/search?page_size=1000"), "page_size");
+  EXPECT_EQ(first_param_error("/inventory/search?page=0"), "page");
+  EXPECT_EQ(first_param_error("/inventory/search?sort=horsepower:desc"), "sort");
+  EXPECT_EQ(first_param_error("/inventory/search?sort=price_current:up"), "sort");
+  EXPECT_EQ(first_param_error("/inventory/search?sort=relevance"), "sort");
+  EXPECT_EQ(first_param_error("/inventory/search?location_id=not-a-uuid"), "location_id");
+  EXPECT_EQ(first_param_error("/inventory/search?fuel=coal"), "fuel");
+  EXPECT_EQ(first_param_error("/inventory/search?is_special=maybe"), "is_special");
+  EXPECT_EQ(first_param_error("/inventory/search?page=1&page=2"), "page");
+  EXPECT_EQ(first_param_error("/inventory/featured?sort=relevance"), "sort");
+  EXPECT_EQ(first_param_error("/inventory/new?fuel=petrol"), "fuel");
+
+  auto started = std::chrono::steady_clock::now();
+  auto deep = get_ok("/inventory/search?page=999999&page_size=100");
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_TRUE(deep.at("data").as_array().empty());
+  EXPECT_TRUE(deep.at("meta").at("window_exceeded").as_bool());
+  EXPECT_LT(took, std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace forecourt::testing

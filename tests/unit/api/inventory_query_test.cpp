@@ -1,0 +1,108 @@
+// The pure half of /inventory/search: parameters -> validated query -> SQL + bound values.
+#include "api/inventory_query.hpp"
+
+#include <gtest/gtest.h>
+
+#include "http/errors.hpp"
+
+namespace forecourt::api {
+namespace {
+
+http::Params params(std::initializer_list<std::pair<const char*, const char*>> items) {
+  http::Params p;
+  for (const auto& [k, v] : items) p.add(k, v);
+  return p;
+}
+
+std::string offending_parameter(const http::Params& p) {
+  try {
+    (void)parse_inventory_query(p, InventoryPreset::search);
+  } catch (const http::HttpError& e) {
+    EXPECT_EQ(e.status(), 400);
+    return e.errors().at(0).parameter;
+  }
+  return "(accepted)";
+}
+
+TEST(InventoryQuery, CanonicalQueryIgnoresOrderAndViewButKeepsSortOrder) {
+  auto a = params({{"make", "Toyota"},
+                   {"make", "Honda"},
+                   {"page", "1"},
+                   {"view", "compact"},
+                   {"sort", "year:desc"},
+                   {"sort", "price_current:asc"}});
+  auto b = params({{"sort", "year:desc"},
+                   {"page", "1"},
+                   {"make", "Honda"},
+                   {"make", "Toyota"},
+                   {"sort", "price_current:asc"}});
+  EXPECT_EQ(canonical_query(a), canonical_query(b));
+  EXPECT_EQ(canonical_query(a), "make=Honda,Toyota&page=1&sort=year:desc,price_current:asc");
+  auto c = params({{"sort", "price_current:asc"}, {"sort", "year:desc"}});
+  EXPECT_NE(canonical_query(c),
+            canonical_query(params({{"sort", "year:desc"}, {"sort", "price_current:asc"}})));
+}
+
+TEST(InventoryQuery, CrossParameterProblemsNameTheParameter) {
+  EXPECT_EQ(offending_parameter(params({{"year_min", "2022"}, {"year_max", "2020"}})), "year_min");
+  EXPECT_EQ(offending_parameter(params({{"mileage_min", "9"}, {"mileage_max", "1"}})),
+            "mileage_min");
+  EXPECT_EQ(offending_parameter(params({{"price_min", "10"}, {"price_max", "9.99"}})), "price_min");
+  EXPECT_EQ(offending_parameter(params({{"sort", "vin"}})), "sort");
+  EXPECT_EQ(offending_parameter(params({{"sort", "year:sideways"}})), "sort");
+  EXPECT_EQ(offending_parameter(params({{"sort", "year"}, {"sort", "year:asc"}})), "sort");
+  EXPECT_EQ(offending_parameter(params({{"sort", "relevance"}})), "sort");
+  EXPECT_EQ(offending_parameter(params({{"sort", "featured_position"}})), "sort");
+  EXPECT_EQ(offending_parameter(params({{"q", "camry"}, {"sort", "relevance"}})), "(accepted)");
+}
+
+TEST(InventoryQuery, DefaultsAndDollarsToCents) {
+  auto q = parse_inventory_query(params({{"price_min", "19999.99"}}), InventoryPreset::search);
+  EXPECT_EQ(q.price_min_cents, 1999999);
+  ASSERT_EQ(q.sort.size(), 1U);
+  EXPECT_EQ(q.sort[0].key, "created_at");
+  EXPECT_TRUE(q.sort[0].descending);
+  EXPECT_TRUE(q.with_facets);
+  auto text = parse_inventory_query(params({{"q", "  toyta camry "}}), InventoryPreset::search);
+  EXPECT_EQ(text.q, "toyta camry");
+  EXPECT_EQ(text.sort[0].key, "relevance");
+  auto featured = parse_inventory_query(params({}), InventoryPreset::featured);
+  EXPECT_EQ(featured.sort[0].key, "featured_position");
+  EXPECT_FALSE(featured.with_facets);
+}
+
+TEST(InventoryQuery, ValuesAreBoundNeverSpliced) {
+  auto q = parse_inventory_query(params({{"make", "Bob's \"Cars\""},
+                                         {"model", "x'); drop table vehicles; --"},
+                                         {"q", "robert'); --"},
+                                         {"year_min", "2019"}}),
+                                 InventoryPreset::search);
+  auto sql = build_inventory_sql(q);
+  EXPECT_EQ(sql.sql.find("Bob"), std::string::npos);
+  EXPECT_EQ(sql.sql.find("drop table"), std::string::npos);
+  EXPECT_EQ(sql.sql.find("robert"), std::string::npos);
+  EXPECT_NE(sql.sql.find("v.visible"), std::string::npos);
+  bool bound = false;
+  for (const auto& p : sql.params) bound = bound || (p && *p == R"({"Bob's \"Cars\""})");
+  EXPECT_TRUE(bound) << "make goes in as an escaped text[] literal";
+  // Same shape, other values: the same statement text (prepared once per connection).
+  auto other = parse_inventory_query(
+      params({{"make", "Kia"}, {"model", "Rio"}, {"q", "rio"}, {"year_min", "2001"}}),
+      InventoryPreset::search);
+  EXPECT_EQ(build_inventory_sql(other).sql, sql.sql);
+}
+
+TEST(InventoryQuery, DeepPagesFetchNothing) {
+  auto q = parse_inventory_query(params({{"page", "501"}, {"page_size", "20"}}),
+                                 InventoryPreset::search);
+  EXPECT_TRUE(q.beyond_window());
+  auto sql = build_inventory_sql(q);
+  ASSERT_GE(sql.params.size(), 2U);
+  EXPECT_EQ(sql.params[sql.params.size() - 2], "0") << "limit 0";
+  auto last = parse_inventory_query(params({{"page", "500"}, {"page_size", "20"}}),
+                                    InventoryPreset::search);
+  EXPECT_FALSE(last.beyond_window());
+}
+
+}  // namespace
+}  // namespace forecourt::api
