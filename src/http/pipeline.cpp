@@ -7,6 +7,7 @@
 #include "core/digest.hpp"
 #include "core/log.hpp"
 #include "db/pg.hpp"
+#include "http/auth.hpp"
 #include "http/errors.hpp"
 #include "http/params.hpp"
 #include "redis/client.hpp"
@@ -355,6 +356,7 @@ Pipeline build_pipeline(const Config& config, const Router& router) {
       [cfg](Request& req, const Next& next) { return cors_stage(req, next, *cfg); },
       error_boundary_stage,
       [r](Request& req, const Next& next) { return route_stage(req, next, *r); },
+      auth_stage,  // needs req.route (access, sensitive); see http/auth.hpp
       conditional_stage,
       compact_stage,
   };

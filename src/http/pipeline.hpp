@@ -1,7 +1,7 @@
 #pragma once
 // The middleware chain. Its order is written once, in build_pipeline(), where it can be
 // read: request id -> access log -> security headers -> CORS -> error boundary ->
-// routing + parameter validation -> ETag/304 -> compact view -> handler.
+// routing + parameter validation -> auth -> ETag/304 -> compact view -> handler.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <vector>
