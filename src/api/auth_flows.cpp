@@ -2,14 +2,17 @@
 
 #include <sodium.h>
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include "app/services.hpp"
 #include "auth/password.hpp"
 #include "auth/service.hpp"
+#include "auth/throttle.hpp"
 #include "auth/totp.hpp"
+#include "core/digest.hpp"
+#include "core/log.hpp"
 #include "db/tx.hpp"
 #include "http/auth.hpp"
 
@@ -202,13 +205,30 @@ std::string string_field(const json::object& body, std::string_view name) {
   return std::string(v->get_string());
 }
 
-// CPU-heavy work (argon2id, bcrypt) off the I/O thread; the coroutine resumes on its loop.
+// CPU-heavy work (argon2id, bcrypt) off the I/O thread; the result is handed back on the
+// request's loop. Not a coroutine itself: g++ 12 destroys by-value lambda parameters of a
+// coroutine twice (and so temporaries inside a co_await expression): callers name the lambda
+// and pass it by reference; the work travels inside a plain initiation.
 template <class F>
-asio::awaitable<std::invoke_result_t<F>> on_cpu_pool(Request& req, F work) {
+auto on_cpu_pool(Request& req, const F& work) -> asio::awaitable<std::invoke_result_t<F>> {
   using T = std::invoke_result_t<F>;
-  co_return co_await asio::co_spawn(
-      req.services->auth->cpu_pool(),
-      [work = std::move(work)]() -> asio::awaitable<T> { co_return work(); }, asio::use_awaitable);
+  auto initiation = [pool = &req.services->auth->cpu_pool(), io = req.services->io.get_executor(),
+                     work](auto handler) mutable {
+    asio::post(*pool, [io, work = std::move(work), handler = std::move(handler)]() mutable {
+      std::exception_ptr error;
+      T result{};
+      try {
+        result = work();
+      } catch (...) {
+        error = std::current_exception();
+      }
+      asio::post(io, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+        std::move(handler)(error, std::move(result));
+      });
+    });
+  };
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, T)>(
+      std::move(initiation), asio::use_awaitable);
 }
 
 struct UserRecord {
@@ -263,12 +283,12 @@ Session make_session(Request& req, const UserRecord& user, const std::string& se
 }
 
 asio::awaitable<Session> start_session(Request& req, db::Transaction& tx,
-                                       const std::string& user_id, const std::string& method) {
+                                       const std::string& user_id, std::string_view method) {
   const std::string refresh_token = random_token();
   std::vector<db::Query> batch;
   batch.push_back(db::Query{kStartSession,
                             {user_id, std::string(req.header("user-agent")).substr(0, 512),
-                             req.client_ip, method, refresh_token}});
+                             req.client_ip, std::string(method), refresh_token}});
   batch.push_back(db::Query{kUserJson, {user_id}});
   auto results = co_await tx.batch(std::move(batch));
   co_await tx.commit();
@@ -283,6 +303,74 @@ void check_password_strength(const std::string& password) {
     AuthFailure failure(422, "weak_password", "Password should be at least 6 characters.");
     failure.extra["weak_password"] = json::object{{"reasons", json::array{"length"}}};
     throw failure;
+  }
+}
+
+// ---------------------------------------------------------------- brute-force protection
+// Redis keys: auth:fail:<kind>:<id> counts failures in the window; auth:lock:<kind>:<id>
+// exists while the key is locked (its TTL is the Retry-After). Accounts are keyed by the
+// SHA-256 of the lower-cased email, existing or not. Without Redis the check is skipped
+// (fail open: Redis is optional on the request path).
+struct ThrottleKey {
+  std::string id;
+  const auth::ThrottlePolicy* policy;
+};
+
+std::vector<ThrottleKey> throttle_keys(const Request& req, const std::string& email) {
+  std::string lower = email;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return {{"acct:" + sha256_hex(lower), &auth::kAccountThrottle},
+          {"ip:" + req.client_ip, &auth::kIpThrottle}};
+}
+
+asio::awaitable<void> refuse_if_locked(Request& req, const std::string& email) {
+  auto& redis = req.services->redis;
+  std::int64_t retry_after = 0;
+  try {
+    for (const auto& key : throttle_keys(req, email)) {
+      std::vector<std::string> ttl{"PTTL", "auth:lock:" + key.id};
+      auto reply = co_await redis.command(std::move(ttl));
+      if (reply.type == redis::Reply::Type::integer && reply.integer > 0)
+        retry_after = std::max<std::int64_t>(retry_after, (reply.integer + 999) / 1000);
+    }
+  } catch (const redis::RedisUnavailable&) {
+    co_return;
+  }
+  if (retry_after > 0) {
+    AuthFailure failure(
+        429, "over_request_rate_limit",
+        "Too many sign-in attempts. Retry after " + std::to_string(retry_after) + " seconds.");
+    failure.retry_after = retry_after;
+    throw failure;
+  }
+}
+
+asio::awaitable<void> record_failure(Request& req, const std::string& email) {
+  auto& redis = req.services->redis;
+  try {
+    for (const auto& key : throttle_keys(req, email)) {
+      std::vector<std::string> incr{"INCR", "auth:fail:" + key.id};
+      auto count = co_await redis.command(std::move(incr));
+      if (count.integer == 1) {
+        std::vector<std::string> expire{"EXPIRE", "auth:fail:" + key.id,
+                                        std::to_string(key.policy->window.count())};
+        co_await redis.command(std::move(expire));
+      }
+      if (auto lock = auth::lock_seconds(*key.policy, count.integer); lock > 0) {
+        std::vector<std::string> set{"SET", "auth:lock:" + key.id, "1", "EX", std::to_string(lock)};
+        co_await redis.command(std::move(set));
+      }
+    }
+  } catch (const redis::RedisUnavailable&) {
+    log::warn("sign-in failure not counted: Redis unavailable", {});
+  }
+}
+
+asio::awaitable<void> clear_account_failures(Request& req, const std::string& email) {
+  try {
+    std::vector<std::string> del{"DEL", "auth:fail:" + throttle_keys(req, email).front().id};
+    co_await req.services->redis.command(std::move(del));
+  } catch (const redis::RedisUnavailable&) {
   }
 }
 
@@ -313,8 +401,8 @@ asio::awaitable<Session> sign_up(Request& req, const json::object& body) {
     if (!data->is_object()) throw AuthFailure(400, "validation_failed", "data must be an object");
     metadata = json::serialize(*data);
   }
-  const std::string hash =
-      co_await on_cpu_pool(req, [password] { return auth::hash_password(password); });
+  const auto hashing = [password] { return auth::hash_password(password); };
+  const std::string hash = co_await on_cpu_pool(req, hashing);
   db::Transaction tx(req.services->db, auth_server_identity(), false);
   db::Query taken{kEmailTaken, {email}};
   if (!(co_await tx.query(std::move(taken))).empty()) {
@@ -334,22 +422,26 @@ asio::awaitable<Session> sign_in_with_password(Request& req, const json::object&
     throw AuthFailure(400, "phone_provider_disabled", "Phone logins are disabled");
   if (email.empty() || password.empty())
     throw AuthFailure(400, "invalid_credentials", "Invalid login credentials");
+  co_await refuse_if_locked(req, email);
   db::Transaction tx(req.services->db, auth_server_identity(), false);
   db::Query find{kFindByEmail, {email}};
   auto found = co_await tx.query(std::move(find));
   // No such user and a wrong password cost the same and read the same: no enumeration.
   const std::string stored = found.empty() ? std::string() : std::string(found.text(0, 1));
-  const bool ok = co_await on_cpu_pool(req, [password, stored] {
+  const auto checking = [password, stored] {
     if (stored.empty()) {
       auth::burn_equivalent_time();
       return false;
     }
     return auth::verify_password(password, stored);
-  });
+  };
+  const bool ok = co_await on_cpu_pool(req, checking);
   if (!ok) {
     co_await tx.rollback();
+    co_await record_failure(req, email);
     throw AuthFailure(400, "invalid_credentials", "Invalid login credentials");
   }
+  co_await clear_account_failures(req, email);
   if (bool_at(found, 0, 2)) {
     co_await tx.rollback();
     throw AuthFailure(400, "user_banned", "User is banned");
@@ -357,8 +449,8 @@ asio::awaitable<Session> sign_in_with_password(Request& req, const json::object&
   const std::string user_id(found.text(0, 0));
   if (auth::password_needs_rehash(stored)) {
     // bcrypt from an import or an older cost: upgrade to argon2id now that we know it.
-    const std::string rehashed =
-        co_await on_cpu_pool(req, [password] { return auth::hash_password(password); });
+    const auto rehashing = [password] { return auth::hash_password(password); };
+    const std::string rehashed = co_await on_cpu_pool(req, rehashing);
     db::Query upgrade{kUpdateUser, {user_id, std::nullopt, rehashed, std::nullopt}};
     co_await tx.query(std::move(upgrade));
   }
@@ -474,10 +566,11 @@ asio::awaitable<json::object> update_user(Request& req, const auth::VerifiedToke
     db::Query current{kUserPassword, {token.sub}};
     auto r = co_await tx.query(std::move(current));
     const std::string stored = r.empty() ? std::string() : std::string(r.text(0, 0));
-    auto hashed = co_await on_cpu_pool(req, [password, stored]() -> std::optional<std::string> {
+    const auto rehashing = [password, stored]() -> std::optional<std::string> {
       if (!stored.empty() && auth::verify_password(password, stored)) return std::nullopt;
       return auth::hash_password(password);
-    });
+    };
+    auto hashed = co_await on_cpu_pool(req, rehashing);
     if (!hashed) {
       co_await tx.rollback();
       throw AuthFailure(422, "same_password",
@@ -546,6 +639,8 @@ asio::awaitable<Session> verify_factor(Request& req, const auth::VerifiedToken& 
                                        const std::string& factor_id, const json::object& body) {
   const std::string challenge_id = string_field(body, "challenge_id");
   const std::string code = string_field(body, "code");
+  const std::string totp_key = "totp:" + token.sub;
+  co_await refuse_if_locked(req, totp_key);
   if (challenge_id.size() != 36)
     throw AuthFailure(400, "validation_failed", "challenge_id must be a UUID");
   db::Transaction tx(req.services->db, auth_server_identity(), false);
@@ -568,6 +663,8 @@ asio::awaitable<Session> verify_factor(Request& req, const auth::VerifiedToken& 
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!secret || !auth::verify_totp(*secret, code, now)) {
     co_await tx.rollback();
+    const std::string totp_key = "totp:" + token.sub;
+    co_await record_failure(req, totp_key);
     throw AuthFailure(422, "mfa_verification_failed", "Invalid TOTP code entered");
   }
   const std::string refresh_token = random_token();

@@ -7,6 +7,7 @@
 // in its own error format.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -21,7 +22,8 @@ class AuthFailure : public std::runtime_error {
       : std::runtime_error(message), status_(status), code_(std::move(code)) {}
   [[nodiscard]] int status() const { return status_; }
   [[nodiscard]] const std::string& code() const { return code_; }
-  boost::json::object extra;  // e.g. weak_password: {reasons: [...]}
+  boost::json::object extra;     // e.g. weak_password: {reasons: [...]}
+  std::int64_t retry_after = 0;  // seconds, for 429
 
  private:
   int status_;

@@ -52,7 +52,10 @@ asio::awaitable<Response> json_api(Request& req, F flow) {
   } catch (const auth_flows::AuthFailure& f) {
     failure = f;
   }
-  throw http::HttpError(failure->status(), failure->code(), failure->what());
+  http::HttpError error(failure->status(), failure->code(), failure->what());
+  if (failure->retry_after > 0)
+    error.with_header("Retry-After", std::to_string(failure->retry_after));
+  throw error;
 }
 
 void require_embedded(const Request& req) {
@@ -73,7 +76,8 @@ asio::awaitable<Response> login(Request& req) {
   require_embedded(req);
   co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
     auto body = auth_flows::body_object(r);
-    co_return session_document(co_await auth_flows::sign_in_with_password(r, body));
+    auto session = co_await auth_flows::sign_in_with_password(r, body);
+    co_return session_document(session);
   });
 }
 
@@ -81,7 +85,8 @@ asio::awaitable<Response> refresh(Request& req) {
   require_embedded(req);
   co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
     auto body = auth_flows::body_object(r);
-    co_return session_document(co_await auth_flows::refresh(r, body));
+    auto session = co_await auth_flows::refresh(r, body);
+    co_return session_document(session);
   });
 }
 
@@ -89,7 +94,8 @@ asio::awaitable<Response> logout(Request& req) {
   require_embedded(req);
   co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
     auto token = co_await auth_flows::require_user(r);
-    co_await auth_flows::logout(r, token, r.params.string("scope", "local"));
+    const std::string scope = r.params.string("scope", "local");
+    co_await auth_flows::logout(r, token, scope);
     co_return http::empty_response(204);
   });
 }

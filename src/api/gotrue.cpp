@@ -32,6 +32,7 @@ Response gotrue_error(const Request& req, const AuthFailure& failure) {
   Response res = http::json_response(failure.status(), body);
   if (versioned) res.set("X-Supabase-Api-Version", "2024-01-01");
   res.set("x-sb-error-code", failure.code());
+  if (failure.retry_after > 0) res.set("Retry-After", std::to_string(failure.retry_after));
   res.set(boost::beast::http::field::cache_control, "no-store");
   return res;
 }
@@ -59,32 +60,38 @@ Response session_response(const auth_flows::Session& session) {
 
 asio::awaitable<Response> signup(Request& req) {
   auto body = auth_flows::body_object(req);
-  co_return session_response(co_await auth_flows::sign_up(req, body));
+  auto session = co_await auth_flows::sign_up(req, body);
+  co_return session_response(session);
 }
 
 asio::awaitable<Response> token(Request& req) {
   auto body = auth_flows::body_object(req);
-  if (req.params.string("grant_type") == "refresh_token")
-    co_return session_response(co_await auth_flows::refresh(req, body));
-  co_return session_response(co_await auth_flows::sign_in_with_password(req, body));
+  if (req.params.string("grant_type") == "refresh_token") {
+    auto session = co_await auth_flows::refresh(req, body);
+    co_return session_response(session);
+  }
+  auto session = co_await auth_flows::sign_in_with_password(req, body);
+  co_return session_response(session);
 }
 
 asio::awaitable<Response> logout(Request& req) {
   auto token = co_await auth_flows::require_user(req);
-  co_await auth_flows::logout(req, token, req.params.string("scope", "global"));
+  const std::string scope = req.params.string("scope", "global");
+  co_await auth_flows::logout(req, token, scope);
   co_return http::empty_response(204);
 }
 
 asio::awaitable<Response> get_user(Request& req) {
   auto token = co_await auth_flows::require_user(req);
-  co_return http::json_response(200, json::value(co_await auth_flows::user_json(req, token.sub)));
+  auto user = co_await auth_flows::user_json(req, token.sub);
+  co_return http::json_response(200, json::value(std::move(user)));
 }
 
 asio::awaitable<Response> put_user(Request& req) {
   auto token = co_await auth_flows::require_user(req);
   auto body = auth_flows::body_object(req);
-  co_return http::json_response(200,
-                                json::value(co_await auth_flows::update_user(req, token, body)));
+  auto user = co_await auth_flows::update_user(req, token, body);
+  co_return http::json_response(200, json::value(std::move(user)));
 }
 
 asio::awaitable<Response> jwks(Request& req) {
@@ -104,27 +111,30 @@ asio::awaitable<Response> settings(Request& /*req*/) {
 asio::awaitable<Response> enroll(Request& req) {
   auto token = co_await auth_flows::require_user(req);
   auto body = auth_flows::body_object(req);
-  co_return http::json_response(200,
-                                json::value(co_await auth_flows::enroll_factor(req, token, body)));
+  auto factor = co_await auth_flows::enroll_factor(req, token, body);
+  co_return http::json_response(200, json::value(std::move(factor)));
 }
 
 asio::awaitable<Response> challenge(Request& req) {
   auto token = co_await auth_flows::require_user(req);
-  co_return http::json_response(200, json::value(co_await auth_flows::challenge_factor(
-                                         req, token, req.params.string("factor_id"))));
+  const std::string factor = req.params.string("factor_id");
+  auto challenge = co_await auth_flows::challenge_factor(req, token, factor);
+  co_return http::json_response(200, json::value(std::move(challenge)));
 }
 
 asio::awaitable<Response> verify(Request& req) {
   auto token = co_await auth_flows::require_user(req);
   auto body = auth_flows::body_object(req);
-  co_return session_response(
-      co_await auth_flows::verify_factor(req, token, req.params.string("factor_id"), body));
+  const std::string factor = req.params.string("factor_id");
+  auto session = co_await auth_flows::verify_factor(req, token, factor, body);
+  co_return session_response(session);
 }
 
 asio::awaitable<Response> unenroll(Request& req) {
   auto token = co_await auth_flows::require_user(req);
-  co_return http::json_response(200, json::value(co_await auth_flows::unenroll_factor(
-                                         req, token, req.params.string("factor_id"))));
+  const std::string factor = req.params.string("factor_id");
+  auto removed = co_await auth_flows::unenroll_factor(req, token, factor);
+  co_return http::json_response(200, json::value(std::move(removed)));
 }
 
 // ---------------------------------------------------------------- documentation
