@@ -18,9 +18,11 @@ TEST(SupabaseJs, OfficialClientSignsUpSignsInRefreshesEnrollsTotpAndSignsOut) {
   const std::string anon_key = "sb_publishable_forecourt_js_test";
   ServerProcess server({{"SUPABASE_ANON_KEY", anon_key}});
   const std::string log = "/tmp/forecourt-js-test-" + std::to_string(::getpid()) + ".log";
-  const std::string command = "cd '" + js.string() + "' && FORECOURT_URL=http://127.0.0.1:" +
-                              std::to_string(server.port()) + " FORECOURT_ANON_KEY=" + anon_key +
-                              " node --test tests/supabase_auth.test.mjs > " + log + " 2>&1";
+  const std::string command =
+      "cd '" + js.string() +
+      "' && FORECOURT_URL=http://127.0.0.1:" + std::to_string(server.port()) +
+      " FORECOURT_ANON_KEY=" + anon_key +
+      " node --experimental-websocket --test tests/supabase_auth.test.mjs > " + log + " 2>&1";
   const int rc = run_command(command);
   if (rc != 0) {
     const int shown = run_command("cat " + log + " >&2");
