@@ -447,8 +447,10 @@ asio::awaitable<Session> sign_in_with_password(Request& req, const json::object&
     throw AuthFailure(400, "user_banned", "User is banned");
   }
   const std::string user_id(found.text(0, 0));
-  if (auth::password_needs_rehash(stored)) {
-    // bcrypt from an import or an older cost: upgrade to argon2id now that we know it.
+  if (stored.starts_with("$argon2") && auth::password_needs_rehash(stored)) {
+    // An argon2id hash with older parameters: upgrade it now that we know the password.
+    // bcrypt hashes (GoTrue's format, the seed's) are kept, so the same auth.users rows stay
+    // valid for hosted GoTrue.
     const auto rehashing = [password] { return auth::hash_password(password); };
     const std::string rehashed = co_await on_cpu_pool(req, rehashing);
     db::Query upgrade{kUpdateUser, {user_id, std::nullopt, rehashed, std::nullopt}};

@@ -16,7 +16,7 @@ struct ThrottlePolicy {
 };
 
 inline constexpr ThrottlePolicy kAccountThrottle{5};
-inline constexpr ThrottlePolicy kIpThrottle{30};
+inline constexpr ThrottlePolicy kIpThrottle{100};  // offices and carrier NAT share one IP
 
 // Seconds the key stays locked after its `failures`-th failure in the window (0 = none):
 // 1 s after the first failure past the threshold, doubling each time, capped at max_lock.

@@ -180,12 +180,32 @@ TEST_F(Auth, WrongPasswordAndUnknownUserReadTheSameAndWeakPasswordsAreRefused) {
   EXPECT_EQ(json::parse(legacy.body).at("code").as_int64(), 400);
 }
 
-TEST_F(Auth, SeededBcryptPasswordVerifiesAndIsUpgradedToArgon2id) {
+TEST_F(Auth, RepeatedFailuresLockTheAccountWithBackoff) {
+  // An account that does not exist locks exactly like one that does (no enumeration).
+  const std::string email = "nobody-" + unique_email();
+  const json::object attempt{{"email", email}, {"password", "guess-guess"}};
+  for (int i = 0; i < 6; ++i) {
+    auto r = post("/auth/v1/token?grant_type=password", attempt);
+    ASSERT_EQ(r.status, 400) << i << ": " << r.body;
+  }
+  auto locked = post("/auth/v1/token?grant_type=password", attempt);
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  EXPECT_EQ(error_code(locked), "over_request_rate_limit");
+  EXPECT_FALSE(locked.header("retry-after").empty());
+}
+
+TEST_F(Auth, SeededBcryptPasswordVerifiesAndStaysInGoTrueFormat) {
   auto session = password_login("customer2@forecourt.local", "forecourt-demo");
   ASSERT_TRUE(session.contains("access_token"));
   cli::BlockingPg pg(required_env("MIGRATIONS_DATABASE_URL"));
   auto rows = pg.rows(
       "select encrypted_password from auth.users where email = 'customer2@forecourt.local'");
+  ASSERT_EQ(rows.size(), 1U);
+  EXPECT_TRUE(rows[0][0].starts_with("$2a$10$")) << rows[0][0];
+  // New passwords are argon2id.
+  const std::string email = unique_email();
+  signup(email, "argon-user-pass");
+  rows = pg.rows("select encrypted_password from auth.users where email = $1", {email});
   ASSERT_EQ(rows.size(), 1U);
   EXPECT_TRUE(rows[0][0].starts_with("$argon2id$")) << rows[0][0];
   // and it still signs in

@@ -14,8 +14,8 @@ TEST(Throttle, NoLockUntilTheThresholdThenDoublingUpToTheCap) {
   EXPECT_EQ(lock_seconds(kAccountThrottle, 15), 512);
   EXPECT_EQ(lock_seconds(kAccountThrottle, 16), 900);
   EXPECT_EQ(lock_seconds(kAccountThrottle, 1000000), 900);
-  EXPECT_EQ(lock_seconds(kIpThrottle, 30), 0);
-  EXPECT_EQ(lock_seconds(kIpThrottle, 31), 1);
+  EXPECT_EQ(lock_seconds(kIpThrottle, 100), 0);
+  EXPECT_EQ(lock_seconds(kIpThrottle, 101), 1);
 }
 
 }  // namespace
