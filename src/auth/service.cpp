@@ -81,9 +81,9 @@ std::string new_kid() {
 
 AuthService::AuthService(const Config& config)
     : config_(config),
+      issuer_(config.public_base_url + "/auth/v1"),
       admin_allowlist_(parse_list("ADMIN_IP_ALLOWLIST", config.admin_ip_allowlist)),
       trusted_proxies_(parse_list("TRUSTED_PROXIES", config.trusted_proxies)) {
-  issuer_ = config.public_base_url + "/auth/v1";
   verify_options_.audience = config.supabase_jwt_audience;
   if (!config.supabase_jwt_issuer.empty()) verify_options_.issuer = config.supabase_jwt_issuer;
   if (!config.supabase_jwt_secret.empty())
