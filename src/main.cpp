@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/app.hpp"
+#include "auth/service.hpp"
 #include "cli/commands.hpp"
 #include "core/config.hpp"
 #include "core/log.hpp"
@@ -24,6 +25,7 @@ commands:
   serve     serve the HTTP API (PORT, DATABASE_URL, REDIS_URL, ...: see .env.example)
   migrate   apply db/bootstrap and new supabase/migrations to the database
   seed      load supabase/seed.sql once, or generate a large inventory (--vehicles N)
+  keys      the embedded auth signing keys: `keys rotate`, `keys list`
   openapi   print the OpenAPI 3.1 document
   config    print the effective configuration (secrets hidden)
   version   print the version
@@ -132,6 +134,33 @@ int cmd_seed(const std::vector<std::string>& args) {
   return config ? forecourt::cli::seed(*config, options) : 1;
 }
 
+constexpr const char* kKeysHelp = R"(usage: forecourt keys rotate | list
+
+The embedded auth provider's ES256 signing keys (private.auth_signing_keys, shared by every
+process on the database; the first `serve` generates one).
+  rotate   a new key becomes the signer; the previous one stays in the JWKS for its grace
+           period (one access-token lifetime + 20 min). Running servers switch within a minute.
+  list     print the published kids, the signer first
+Connects with DATABASE_URL.
+)";
+
+int cmd_keys(const std::vector<std::string>& args) {
+  if (wants_help(args) || args.size() != 1) return std::cout << kKeysHelp, args.size() == 1 ? 0 : 2;
+  auto config = load(ConfigNeeds::database);
+  if (!config) return 1;
+  if (args.front() == "rotate") {
+    forecourt::auth::ensure_signing_keys(config->database_url);
+    std::cout << forecourt::auth::rotate_signing_key(config->database_url) << "\n";
+    return 0;
+  }
+  if (args.front() == "list") {
+    for (const auto& k : forecourt::auth::ensure_signing_keys(config->database_url))
+      std::cout << k.kid << (k.signer ? " signer" : " published") << "\n";
+    return 0;
+  }
+  return usage_error("unknown keys command: " + args.front());
+}
+
 int cmd_openapi(const std::vector<std::string>& args) {
   if (wants_help(args))
     return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON "
@@ -173,6 +202,7 @@ int main(int argc, char** argv) {
     if (command == "migrate") return cmd_migrate(args);
     if (command == "seed") return cmd_seed(args);
     if (command == "openapi") return cmd_openapi(args);
+    if (command == "keys") return cmd_keys(args);
     if (command == "config") return cmd_config(args);
     if (command == "version" || command == "--version")
       return std::cout << FORECOURT_VERSION << "\n", 0;

@@ -3,23 +3,51 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 #include <thread>
 
 #include "api/routes.hpp"
 #include "app/services.hpp"
+#include "auth/password.hpp"
 #include "core/log.hpp"
+#include "http/auth.hpp"
 #include "http/pipeline.hpp"
 #include "http/server.hpp"
 
 namespace forecourt {
 namespace asio = boost::asio;
 
+namespace {
+
+// Picks up keys rotated in by another process (`forecourt keys rotate`) within a minute,
+// so every process signs with the newest key; unknown kids also trigger a reload.
+asio::awaitable<void> reload_keys_periodically(Services& services) {
+  asio::steady_timer timer(services.io);
+  for (;;) {
+    timer.expires_after(std::chrono::seconds(60));
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    try {
+      co_await http::reload_signing_keys(services);
+    } catch (const std::exception& e) {
+      log::warn("signing key reload failed", {{"error", e.what()}});
+    }
+  }
+}
+
+}  // namespace
+
 void register_all_routes(http::Router& router, const Config& config) {
   api::register_meta_routes(router);
   api::register_location_routes(router);
   api::register_inventory_routes(router);
+  api::register_auth_routes(router, config);
+  if (config.auth_mode == "embedded") api::register_gotrue_routes(router);
   api::register_docs_routes(router, config);  // last: documents all of the above
 }
 
@@ -37,10 +65,22 @@ int run_server(const Config& config) {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   int per_loop_pool = std::max(1, config.db_pool_size / static_cast<int>(threads));
   const storage::UrlSigner url_signer(storage::storage_signing_secret(config));
+  auth::AuthService auth_service(config);
+  if (auth_service.embedded()) {
+    try {
+      auth_service.install_signing_keys(auth::ensure_signing_keys(config.database_url));
+    } catch (const std::exception& e) {
+      log::error("cannot load the embedded auth signing keys (run `forecourt migrate`?)",
+                 {{"error", e.what()}});
+      return 1;
+    }
+  }
+  auth::burn_equivalent_time();  // computes its reference hash now, not on a first login
   for (std::size_t i = 0; i < threads; ++i) {
     loops.push_back(std::make_unique<asio::io_context>(1));
     services.push_back(
         std::make_unique<Services>(*loops.back(), config, per_loop_pool, url_signer));
+    services.back()->auth = &auth_service;
     loop_ptrs.push_back(loops.back().get());
     keep_running.emplace_back(loops.back()->get_executor());
   }
@@ -52,6 +92,8 @@ int run_server(const Config& config) {
     if (!config.database_url.empty() && per_loop_min > 0)
       asio::co_spawn(s->io, s->db.warm_up(per_loop_min), asio::detached);
   }
+  if (auth_service.embedded())
+    asio::co_spawn(*loops.front(), reload_keys_periodically(*services.front()), asio::detached);
 
   http::Server server(config, pipeline, loop_ptrs,
                       [&services](std::size_t i) { return services[i].get(); });

@@ -2,6 +2,7 @@
 // What a handler can reach, one set per I/O thread (so pools and clients need no locks).
 #include <boost/asio/io_context.hpp>
 
+#include "auth/service.hpp"
 #include "core/config.hpp"
 #include "core/ttl_cache.hpp"
 #include "db/pool.hpp"
@@ -28,6 +29,8 @@ struct Services {
   redis::Client redis;
   const storage::UrlSigner& url_signer;     // shared by all threads (immutable)
   TtlCache<std::string> local_cache{4096};  // rendered bodies of hot, public responses
+  auth::AuthService* auth = nullptr;        // shared by all threads; set by run_server
+  TtlCache<std::string> role_cache{8192};   // user id -> profiles.role (http/auth.hpp)
 };
 
 }  // namespace forecourt

@@ -1,8 +1,8 @@
 #pragma once
 // The middleware chain. Its order is written once, in build_pipeline(), where it can be
 // read: request id -> forwarded (trusted proxies) -> access log -> security headers ->
-// CORS -> error boundary -> WAF -> routing + parameter validation -> rate limit -> body
-// validation -> ETag/304 -> compact view -> handler.
+// CORS -> error boundary -> WAF -> routing + parameter validation -> auth -> rate limit ->
+// body validation -> ETag/304 -> compact view -> handler.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <vector>

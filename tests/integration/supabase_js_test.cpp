@@ -1,0 +1,36 @@
+// Runs js/tests/supabase_auth.test.mjs (node:test, the pinned @supabase/supabase-js) against a
+// real `forecourt serve`, so ctest covers the official client's view of the embedded auth API.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "cli/commands.hpp"
+#include "harness.hpp"
+
+namespace forecourt::testing {
+namespace {
+
+TEST(SupabaseJs, OfficialClientSignsUpSignsInRefreshesEnrollsTotpAndSignsOut) {
+  const auto js = cli::project_root() / "js";
+  ASSERT_TRUE(std::filesystem::exists(js / "node_modules" / "@supabase" / "supabase-js"))
+      << "run `npm ci` in " << js << " (scripts/setup.sh does)";
+  const std::string anon_key = "sb_publishable_forecourt_js_test";
+  ServerProcess server({{"SUPABASE_ANON_KEY", anon_key}});
+  const std::string log = "/tmp/forecourt-js-test-" + std::to_string(::getpid()) + ".log";
+  const std::string command =
+      "cd '" + js.string() +
+      "' && FORECOURT_URL=http://127.0.0.1:" + std::to_string(server.port()) +
+      " FORECOURT_ANON_KEY=" + anon_key +
+      " node --experimental-websocket --test tests/supabase_auth.test.mjs > " + log + " 2>&1";
+  const int rc = run_command(command);
+  if (rc != 0) {
+    const int shown = run_command("cat " + log + " >&2");
+    (void)shown;
+  }
+  EXPECT_EQ(rc, 0) << "node --test failed (output above); server log:\n" << server.log();
+  std::filesystem::remove(log);
+}
+
+}  // namespace
+}  // namespace forecourt::testing
