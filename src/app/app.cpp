@@ -17,6 +17,9 @@ namespace asio = boost::asio;
 void register_all_routes(http::Router& router, const Config& config) {
   api::register_meta_routes(router);
   api::register_location_routes(router);
+  api::register_vehicle_routes(router);
+  api::register_tool_routes(router);
+  api::register_storage_routes(router);
   api::register_docs_routes(router, config.public_base_url);  // last: documents all of the above
 }
 
