@@ -319,7 +319,7 @@ asio::awaitable<Response> get_signed_object(Request& req) {
 const boost::json::value& storage_error_schema() {
   static const auto s = schemas::json(R"({"type":"object",
     "required":["statusCode","code","error","message"],"properties":{
-    "statusCode":{"type":"string","description":"The semantic status (the HTTP status is 400)"},
+    "statusCode":{"type":"string","description":"The semantic status; the HTTP status is 400"},
     "code":{"type":"string","enum":["InvalidJWT","InvalidSignature","ExpiredToken","InvalidKey","NoSuchKey","InvalidRange"]},
     "error":{"type":"string"},"message":{
   "type" : "string"

@@ -245,7 +245,7 @@ std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
 }
 
 std::string format_date(std::chrono::year_month_day d) {
-  char buf[11];
+  char buf[24];
   (void)std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
                       static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
   return buf;
