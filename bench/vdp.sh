@@ -22,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 
 psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" \
-  -c "select id from public.vehicles tablesample system (1) where visible limit 1000" >"$work/ids"
+  -c "select id from public.vehicles where visible order by random() limit 1000" >"$work/ids"
 export VDP_IDS=$work/ids
 info "$(wc -l <"$work/ids") vehicle ids; $(psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" -c 'select count(*) from public.vehicles') vehicles"
 

@@ -390,7 +390,9 @@ void register_storage_routes(http::Router& router) {
             storage_error_schema(),
             schemas::json(
                 R"({"statusCode":"400","code":"ExpiredToken","error":"ExpiredToken","message":"The provided token has expired."})")},
-           {416, "Range not satisfiable.", storage_error_schema(), nullptr}},
+           {416, "Range not satisfiable (Content-Range: bytes */<size>).", storage_error_schema(),
+            schemas::json(
+                R"({"statusCode":"416","code":"InvalidRange","error":"InvalidRange","message":"The requested range is not satisfiable"})")}},
       .cache = CachePolicy::revalidate,
       .rate_class = "storage"});
 }

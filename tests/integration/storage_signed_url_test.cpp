@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "auth/base64url.hpp"
@@ -39,8 +40,9 @@ class StorageSignedUrl : public ::testing::Test {
     write(*dir_ / "outside.txt", "not for the public");
     // A symlink planted inside the bucket that points out of the storage root.
     fs::create_symlink(*dir_ / "outside.txt", *dir_ / "storage/vehicle-media/escape.txt");
-    server_ = new ServerProcess(
-        {{"FORECOURT_DATA_DIR", dir_->string()}, {"STORAGE_SIGNING_SECRET", kSecret}});
+    std::map<std::string, std::string> env{{"FORECOURT_DATA_DIR", dir_->string()},
+                                           {"STORAGE_SIGNING_SECRET", kSecret}};
+    server_ = new ServerProcess(env);
     signer_ = new storage::UrlSigner(kSecret);
   }
   static void TearDownTestSuite() {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
 #include <set>
 #include <string>
 
@@ -311,10 +312,13 @@ TEST_F(VehicleDetail, CompactViewKeepsTheEssentials) {
 
 // Redis unreachable or caching off: every page still comes from PostgreSQL, correct.
 TEST_F(VehicleDetail, ServedWithoutRedisAndWithCachesOff) {
-  ServerProcess no_redis({{"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}});
+  std::map<std::string, std::string> redis_down{
+      {"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}};
+  ServerProcess no_redis(redis_down);
   auto a = http_get(no_redis.port(), "/vehicles/" + visible_id_);
   EXPECT_EQ(a.status, 200) << a.body;
-  ServerProcess no_cache({{"CACHE_ENABLED", "false"}});
+  std::map<std::string, std::string> caches_off{{"CACHE_ENABLED", "false"}};
+  ServerProcess no_cache(caches_off);
   auto b = http_get(no_cache.port(), "/vehicles/" + visible_id_);
   EXPECT_EQ(b.status, 200);
   auto c = http_get(server_->port(), "/vehicles/" + visible_id_);
