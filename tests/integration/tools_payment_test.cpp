@@ -30,7 +30,8 @@ class PaymentTools : public ::testing::Test {
     auto r = http_get(server_->port(), target);
     EXPECT_EQ(r.status, 400) << target << "\n" << r.body;
     std::vector<std::string> names;
-    for (const auto& e : json::parse(r.body).at("errors").as_array()) {
+    auto doc = json::parse(r.body);  // named: a range-for over a temporary's member dangles
+    for (const auto& e : doc.at("errors").as_array()) {
       names.emplace_back(e.at("source").at("parameter").as_string());
     }
     return names;

@@ -331,7 +331,8 @@ TEST_F(VehicleDetail, ServedWithoutRedisAndWithCachesOff) {
             strip(c.body).at("data").at("price_current"));
   auto ids = [&](const std::string& body) {
     std::vector<std::string> out;
-    for (const auto& card : strip(body).at("data").at("similar_vehicles").as_array())
+    auto doc = strip(body);
+    for (const auto& card : doc.at("data").at("similar_vehicles").as_array())
       out.emplace_back(card.at("id").as_string());
     return out;
   };
