@@ -51,6 +51,22 @@ class VehicleDetail : public ::testing::Test {
     EXPECT_EQ(r.status, expected_status) << target << "\n" << r.body;
     return json::parse(r.body);
   }
+  // "hit" / "miss" of the last access-log line for `path` (the cache stage logs it).
+  static std::string last_cache_state(const std::string& path) {
+    auto log = server_->log();
+    std::string state;
+    std::size_t pos = 0;
+    const std::string needle = "\"path\":\"" + path + "\"";
+    while ((pos = log.find(needle, pos)) != std::string::npos) {
+      auto line_end = log.find('\n', pos);
+      auto line = log.substr(pos, line_end - pos);
+      state = line.find("\"cache\":\"hit\"") != std::string::npos    ? "hit"
+              : line.find("\"cache\":\"miss\"") != std::string::npos ? "miss"
+                                                                     : "";
+      pos = line_end;
+    }
+    return state;
+  }
   static std::string scalar(const std::string& sql, const std::vector<std::string>& params = {}) {
     return admin_->rows(sql, params).at(0).at(0);
   }
@@ -247,6 +263,7 @@ TEST_F(VehicleDetail, PriceChangeShowsOnTheNextRequestAndInHistory) {
   ASSERT_EQ(first.status, 200);
   auto again = http_get(server_->port(), path);  // cached now
   EXPECT_EQ(again.header("etag"), first.header("etag"));
+  EXPECT_EQ(last_cache_state(path), "hit");
   auto before = json::parse(first.body).at("data");
   auto old_cents = std::stoll(
       scalar("select price_current_cents from public.vehicles where id = $1", {visible_id_}));
@@ -256,6 +273,7 @@ TEST_F(VehicleDetail, PriceChangeShowsOnTheNextRequestAndInHistory) {
       "update public.vehicles set price_current = price_current - 123.45 where id = $1",
       {visible_id_});
   auto after_doc = get_json(path);
+  EXPECT_EQ(last_cache_state(path), "miss") << "the new inventory version is a new key";
   const auto& after = after_doc.at("data");
   EXPECT_NEAR(after.at("price_current").to_number<double>(),
               static_cast<double>(old_cents - 12345) / 100.0, 0.001);
