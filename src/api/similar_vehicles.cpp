@@ -23,6 +23,8 @@ namespace {
 // come in as InitPlan parameters (scalar sub-selects), which the planner treats as
 // constants: each scan then reads its index in ORDER BY order and stops at the LIMIT,
 // instead of sorting every car of the body type in the price band (a join to `t` did).
+// `c.year + 0` keeps the year window a filter: with parameters of unknown value the planner
+// otherwise ANDed the year and price indexes over ~90k rows at 100k vehicles (650 ms).
 constexpr std::string_view kSimilarCandidates = R"sql(
 with t as materialized (
   select v.id, v.body_type, v.make, v.model, v.year, v.price_current_cents as p
@@ -32,7 +34,7 @@ with t as materialized (
     where c.visible and c.body_type = (select t.body_type from t)
       and c.price_current_cents >= (select t.p from t)
       and c.price_current_cents <= (select (t.p * 10) / 7 from t)
-      and c.year between (select t.year - 5 from t) and (select t.year + 5 from t)
+      and c.year + 0 between (select t.year - 5 from t) and (select t.year + 5 from t)
       and c.id <> $1::uuid
     order by c.price_current_cents limit 24)
   union
@@ -40,7 +42,7 @@ with t as materialized (
     where c.visible and c.body_type = (select t.body_type from t)
       and c.price_current_cents < (select t.p from t)
       and c.price_current_cents >= (select (t.p * 7) / 10 from t)
-      and c.year between (select t.year - 5 from t) and (select t.year + 5 from t)
+      and c.year + 0 between (select t.year - 5 from t) and (select t.year + 5 from t)
       and c.id <> $1::uuid
     order by c.price_current_cents desc limit 24)
   union
