@@ -108,7 +108,7 @@ std::string http_date(std::int64_t unix_seconds) {
   gmtime_r(&t, &tm);
   char buf[64];
   auto n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return std::string(buf, n);
+  return {buf, n};
 }
 
 // Percent-encoding for filename* (RFC 8187): attr-char passes, everything else %XX.
