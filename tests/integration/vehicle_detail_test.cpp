@@ -56,13 +56,13 @@ class VehicleDetail : public ::testing::Test {
     auto log = server_->log();
     std::string state;
     std::size_t pos = 0;
-    const std::string needle = "\"path\":\"" + path + "\"";
+    const std::string needle = R"("path":")" + path + "\"";
     while ((pos = log.find(needle, pos)) != std::string::npos) {
       auto line_end = log.find('\n', pos);
       auto line = log.substr(pos, line_end - pos);
-      state = line.find("\"cache\":\"hit\"") != std::string::npos    ? "hit"
-              : line.find("\"cache\":\"miss\"") != std::string::npos ? "miss"
-                                                                     : "";
+      state = line.find(R"("cache":"hit")") != std::string::npos    ? "hit"
+              : line.find(R"("cache":"miss")") != std::string::npos ? "miss"
+                                                                    : "";
       pos = line_end;
     }
     return state;
@@ -109,7 +109,7 @@ TEST_F(VehicleDetail, PageHasEverySection) {
         << url;
     EXPECT_NE(url.find("?token="), std::string::npos);
   }
-  EXPECT_GT(media.at("urls_expire_at").as_int64(), std::time(nullptr) + 13 * 60);
+  EXPECT_GT(media.at("urls_expire_at").as_int64(), std::time(nullptr) + std::time_t{13 * 60});
   EXPECT_TRUE(media.at("spin360").is_array());
   EXPECT_TRUE(media.at("videos").is_array());
 
