@@ -46,6 +46,9 @@ void register_all_routes(http::Router& router, const Config& config) {
   api::register_meta_routes(router);
   api::register_location_routes(router);
   api::register_inventory_routes(router);
+  api::register_vehicle_routes(router);
+  api::register_tool_routes(router);
+  api::register_storage_routes(router);
   api::register_auth_routes(router, config);
   if (config.auth_mode == "embedded") api::register_gotrue_routes(router);
   api::register_docs_routes(router, config);  // last: documents all of the above

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/pg_blocking.hpp"
+#include "cli/sample_media.hpp"
 #include "core/digest.hpp"
 
 namespace forecourt::cli {
@@ -98,6 +99,14 @@ int seed_inventory(BlockingPg& pg, const std::string& url, long long total) {
   return 0;
 }
 
+// The seeded cars' media keys get sample files, so their signed URLs serve bytes.
+void report_sample_media(BlockingPg& pg, const Config& config) {
+  auto created = materialise_sample_media(pg, config);
+  if (created > 0) {
+    std::cout << "sample media: " << created << " files under " << config.data_dir << "/storage\n";
+  }
+}
+
 }  // namespace
 
 int seed(const Config& config, const SeedOptions& options) {
@@ -120,6 +129,7 @@ int seed(const Config& config, const SeedOptions& options) {
                                        : "seed.sql changed since it was loaded; run `forecourt "
                                          "seed --force` on a fresh database")
                 << "\n";
+      report_sample_media(pg, config);
       return 0;
     }
     pg.exec("begin");
@@ -135,6 +145,7 @@ int seed(const Config& config, const SeedOptions& options) {
         {relative, hash});
     pg.exec("commit");
     std::cout << "seed loaded\n";
+    report_sample_media(pg, config);
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "seed failed: " << e.what() << "\n";

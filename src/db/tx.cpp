@@ -86,6 +86,10 @@ asio::awaitable<PgResult> Transaction::query_and_commit(Query q) {
   co_return std::move(results.front());
 }
 
+asio::awaitable<std::vector<PgResult>> Transaction::batch_and_commit(std::vector<Query> queries) {
+  co_return co_await send(std::move(queries), true);
+}
+
 asio::awaitable<void> Transaction::commit() {
   if (done_) co_return;
   if (open_) co_await send({}, true);

@@ -32,6 +32,8 @@ class Transaction {
   boost::asio::awaitable<void> rollback();  // never throws
   // One statement, committed, in a single round trip: BEGIN; set-up; statement; COMMIT.
   boost::asio::awaitable<PgResult> query_and_commit(Query q);
+  // Several statements, committed, in a single round trip (a page built from many reads).
+  boost::asio::awaitable<std::vector<PgResult>> batch_and_commit(std::vector<Query> queries);
 
  private:
   boost::asio::awaitable<std::vector<PgResult>> send(std::vector<Query> queries, bool and_commit);

@@ -186,6 +186,7 @@ asio::awaitable<std::string> app_role_for(Services& services, const std::string&
 
 asio::awaitable<Response> auth_stage(Request& req, const Next& next) {
   if (req.services == nullptr || req.services->auth == nullptr) co_return co_await next(req);
+  auto& auth = *req.services->auth;
   // req.client_ip was resolved (trusted proxies only) by the forwarded stage.
   if (req.path.starts_with(kAuthPrefix)) co_return co_await next(req);
 

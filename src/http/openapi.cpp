@@ -311,7 +311,10 @@ json::value openapi_document(const Router& router, std::string_view server_url) 
   std::set<std::string> tag_names;
   for (const auto& route : router.routes()) {
     if (!route->documented) continue;
-    auto& item = paths[route->path];
+    // OpenAPI has no multi-segment parameter: "{path*}" is documented as "{path}".
+    std::string path = route->path;
+    if (auto star = path.find("*}"); star != std::string::npos) path.erase(star, 1);
+    auto& item = paths[path];
     if (!item.is_object()) item = json::object{};
     item.as_object()[lower(boost::beast::http::to_string(route->method))] = operation(*route);
     for (const auto& t : route->tags) tag_names.insert(t);

@@ -10,6 +10,16 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// "{path*}": a last segment that takes the rest of the path, one or more segments joined
+// with '/' (storage object keys such as "vehicle-media/<id>/1.jpg").
+bool is_tail_param(std::string_view segment) {
+  return is_param(segment) && segment.size() > 3 && segment[segment.size() - 2] == '*';
+}
+
+std::string param_name(std::string_view segment) {
+  return std::string(segment.substr(1, segment.size() - (is_tail_param(segment) ? 3 : 2)));
+}
+
 // Routes with more literal segments earlier in the path sort first.
 bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
@@ -45,6 +55,8 @@ void Router::add(Route route) {
     if (seg.find_first_of("{}") != std::string_view::npos && !is_param(seg)) {
       throw std::invalid_argument("malformed path segment in " + route.path);
     }
+    if (!c.segments.empty() && is_tail_param(c.segments.back()))
+      throw std::invalid_argument("a {name*} segment must come last in " + route.path);
     c.segments.emplace_back(seg);
   }
   for (const auto& existing : compiled_) {
@@ -65,16 +77,17 @@ Router::Match Router::match(Verb method, std::string_view path) const {
   Match result;
   const std::vector<std::string>* matched_template = nullptr;
   for (const auto& c : compiled_) {
-    if (c.segments.size() != parts.size()) continue;
+    bool tail = !c.segments.empty() && is_tail_param(c.segments.back());
+    if (tail ? parts.size() < c.segments.size() : c.segments.size() != parts.size()) continue;
     bool ok = true;
-    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+    for (std::size_t i = 0; i < c.segments.size() && ok; ++i) {
       ok = is_param(c.segments[i]) ? !parts[i].empty() : c.segments[i] == parts[i];
     }
     if (!ok) continue;
     // Only the most specific template counts: "/inventory/search" shadows "/inventory/{id}".
     if (matched_template != nullptr && *matched_template != c.segments) {
-      bool same_shape = true;
-      for (std::size_t i = 0; i < parts.size(); ++i) {
+      bool same_shape = matched_template->size() == c.segments.size();
+      for (std::size_t i = 0; same_shape && i < c.segments.size(); ++i) {
         same_shape = same_shape && (is_param((*matched_template)[i]) == is_param(c.segments[i]));
       }
       if (!same_shape) continue;
@@ -85,10 +98,13 @@ Router::Match Router::match(Verb method, std::string_view path) const {
         c.route->method == method || (method == Verb::head && c.route->method == Verb::get);
     if (wanted && result.route == nullptr) {
       result.route = c.route;
-      for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (is_param(c.segments[i])) {
-          result.path_params.emplace_back(c.segments[i].substr(1, c.segments[i].size() - 2),
-                                          std::string(parts[i]));
+      for (std::size_t i = 0; i < c.segments.size(); ++i) {
+        if (is_tail_param(c.segments[i])) {
+          std::string rest(parts[i]);
+          for (std::size_t j = i + 1; j < parts.size(); ++j) rest += "/" + std::string(parts[j]);
+          result.path_params.emplace_back(param_name(c.segments[i]), std::move(rest));
+        } else if (is_param(c.segments[i])) {
+          result.path_params.emplace_back(param_name(c.segments[i]), std::string(parts[i]));
         }
       }
     }

@@ -88,5 +88,31 @@ TEST(Router, SplitPath) {
   EXPECT_EQ(parts[2], "c");
 }
 
+TEST(Router, TailParameterTakesTheRestOfThePath) {
+  Router r;
+  r.add(route(Verb::get, "/storage/v1/object/sign/{bucket}/{path*}"));
+  r.add(route(Verb::get, "/storage/v1/object/sign/{bucket}"));
+  auto m = r.match(Verb::get, "/storage/v1/object/sign/vehicle-media/abc/spin/manifest.json");
+  ASSERT_NE(m.route, nullptr);
+  EXPECT_EQ(m.route->path, "/storage/v1/object/sign/{bucket}/{path*}");
+  ASSERT_EQ(m.path_params.size(), 2U);
+  EXPECT_EQ(m.path_params[0].first, "bucket");
+  EXPECT_EQ(m.path_params[0].second, "vehicle-media");
+  EXPECT_EQ(m.path_params[1].first, "path");
+  EXPECT_EQ(m.path_params[1].second, "abc/spin/manifest.json");
+  // One segment is enough; none is not (that is the other route).
+  auto one = r.match(Verb::get, "/storage/v1/object/sign/docs/a.pdf");
+  ASSERT_NE(one.route, nullptr);
+  EXPECT_EQ(one.path_params[1].second, "a.pdf");
+  EXPECT_EQ(r.match(Verb::get, "/storage/v1/object/sign/docs").route->path,
+            "/storage/v1/object/sign/{bucket}");
+  EXPECT_EQ(r.match(Verb::get, "/storage/v1/object/other/docs/a.pdf").route, nullptr);
+}
+
+TEST(Router, TailParameterMustBeLast) {
+  Router r;
+  EXPECT_THROW(r.add(route(Verb::get, "/files/{path*}/meta")), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace forecourt::http

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# VDP latency (issue 5 goal: p95 <= 10 ms with caches off): GET /vehicles/{id} over 1,000
+# random visible vehicles of the CURRENT stack (scripts/stack.sh; seed it first, e.g.
+# `forecourt seed --vehicles 1000000`), wrk -c32, the server started here with
+# CACHE_ENABLED=false (every request builds the page from PostgreSQL) and then with caches on.
+# Usage: [FORECOURT_PRESET=dev] [BENCH_DURATION=20] bench/vdp.sh
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+cd "$FORECOURT_ROOT"
+
+bin=build/${FORECOURT_PRESET:-release}
+duration=${BENCH_DURATION:-20}
+conns=${BENCH_CONNECTIONS:-32}
+command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
+eval "$(scripts/stack.sh env)"
+work=$(mktemp -d "${TMPDIR:-/tmp}/forecourt-vdp.XXXXXX")
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" \
+  -c "select id from public.vehicles where visible order by random() limit 1000" >"$work/ids"
+export VDP_IDS=$work/ids
+info "$(wc -l <"$work/ids") vehicle ids; $(psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" -c 'select count(*) from public.vehicles') vehicles"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+for cache in false true; do
+  port=$(free_port)
+  CACHE_ENABLED=$cache PORT=$port IO_THREADS=2 DB_POOL_SIZE=$conns LOG_LEVEL=warn \
+    "$bin/forecourt" serve >"$work/serve.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/meta/live" && break; sleep 0.1; done
+  info "GET /vehicles/{id}, CACHE_ENABLED=$cache: wrk -t2 -c$conns -d${duration}s"
+  wrk -t2 -c"$conns" -d"${duration}s" --latency -s bench/vdp.lua "http://127.0.0.1:$port" |
+    grep -E 'Requests/sec|^ +(50|75|90|99)%|Latency|Non-2xx|^p95'
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=""
+done

@@ -1,0 +1,639 @@
+// /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
+// One read-only transaction, every statement pipelined in one round trip; PostgreSQL
+// renders the JSON it can, the handler adds what needs C++ (signed media URLs, payment
+// estimates, test-drive slots, schema.org JSON-LD, similarity ranking).
+#include <boost/json.hpp>
+#include <charconv>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/json_text.hpp"
+#include "api/media_urls.hpp"
+#include "api/routes.hpp"
+#include "api/schemas.hpp"
+#include "api/similar_vehicles.hpp"
+#include "api/vehicle_schemas.hpp"
+#include "app/services.hpp"
+#include "db/tx.hpp"
+#include "domain/payment.hpp"
+#include "domain/schedule.hpp"
+#include "domain/similarity.hpp"
+#include "domain/structured_data.hpp"
+#include "http/errors.hpp"
+#include "http/identity.hpp"
+#include "http/route.hpp"
+#include "redis/client.hpp"
+
+namespace forecourt::api {
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+namespace {
+
+// ------------------------------------------------------------------------------- SQL
+// The vehicle with its specs and location. RLS decides visibility: the public sees
+// visible cars only, staff every car, so "no row" is the 404 for both.
+constexpr std::string_view kVehicleSql = R"sql(
+select json_build_object(
+         'id', v.id, 'vin', v.vin, 'stock_no', v.stock_no, 'title', v.title,
+         'make', v.make, 'model', v.model, 'trim', v.trim, 'year', v.year,
+         'body_type', v.body_type, 'color_ext', v.color_ext, 'color_ext_name', v.color_ext_name,
+         'color_int', v.color_int, 'mileage', v.mileage, 'fuel', v.fuel,
+         'transmission', v.transmission, 'drivetrain', v.drivetrain, 'doors', v.doors,
+         'seats', v.seats, 'condition', v.condition, 'is_new', v.condition = 'new',
+         'is_certified', v.condition = 'cpo', 'is_special', v.is_special,
+         'price_current', v.price_current, 'price_list', v.price_list,
+         'previous_price', case when v.price_previous > v.price_current then v.price_previous end,
+         'price_changed_at', v.price_changed_at, 'stock_status', v.stock_status,
+         'visible', v.visible, 'description', v.description,
+         'created_at', v.created_at, 'updated_at', v.updated_at,
+         'specs', coalesce(s.specs, '{}'::jsonb),
+         'location', case when l.id is not null then json_build_object(
+           'id', l.id, 'name', l.name, 'city', l.city, 'state', l.state, 'address', l.address,
+           'postal_code', l.postal_code, 'country', l.country, 'phone', l.phone,
+           'timezone', l.timezone) end)::text as vehicle,
+       v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage, v.vin,
+       coalesce(v.stock_no, '') as stock_no, coalesce(v.trim, '') as trim, v.fuel,
+       v.transmission, coalesce(v.drivetrain, '') as drivetrain,
+       coalesce(v.color_ext, '') as color_ext, coalesce(v.color_int, '') as color_int,
+       v.doors, v.seats, v.condition, v.stock_status, coalesce(v.description, '') as description,
+       l.id as location_id, coalesce(l.name, '') as location_name,
+       coalesce(l.address, '') as location_address, coalesce(l.city, '') as location_city,
+       coalesce(l.state, '') as location_state, coalesce(l.postal_code, '') as location_postal_code,
+       coalesce(l.country, 'US') as location_country, coalesce(l.phone, '') as location_phone,
+       l.timezone as location_timezone, l.hours_json::text as location_hours,
+       (now() at time zone coalesce(l.timezone, 'UTC'))::date::text as local_today,
+       (extract(epoch from (now() at time zone coalesce(l.timezone, 'UTC'))
+                          - (now() at time zone 'UTC')) / 60)::int as utc_offset_minutes
+from public.vehicles v
+left join public.vehicle_specs s on s.vehicle_id = v.id
+left join public.locations l on l.id = v.location_id
+where v.id = $1::uuid
+)sql";
+
+constexpr std::string_view kMediaSql = R"sql(
+select m.id, m.kind::text as kind, m.path, m.position, m.alt_text, m.content_type, m.width,
+       m.height, m.variants::text as variants
+from public.vehicle_media m
+where m.vehicle_id = $1::uuid
+order by m.kind, m.position
+)sql";
+
+// The latest 100 prices, oldest first (a chart reads left to right).
+constexpr std::string_view kPriceHistorySql = R"sql(
+select coalesce(json_agg(json_build_object(
+         'price', h.price, 'previous_price', h.previous_price,
+         'change', h.price - h.previous_price, 'source', h.source,
+         'recorded_at', h.recorded_at) order by h.recorded_at, h.id), '[]'::json)::text
+from (select h.id, h.price, h.previous_price, h.source, h.recorded_at
+      from public.price_history h
+      where h.vehicle_id = $1::uuid
+      order by h.recorded_at desc, h.id desc
+      limit 100) h
+)sql";
+
+// Approved reviews only, said explicitly: a customer's RLS also shows their own pending
+// review, and the page must read the same for everyone (it is cached per vehicle).
+constexpr std::string_view kReviewsSql = R"sql(
+with r as (
+  select r.id, r.rating, r.title, r.body, r.author_name, r.created_at
+  from public.reviews r
+  where r.target_id = $1::uuid and r.target_type = 'vehicle' and r.status = 'approved'
+)
+select json_build_object(
+         'count', count(*),
+         'average_rating', round(avg(r.rating), 2),
+         'distribution', json_build_object(
+           '5', count(*) filter (where r.rating = 5), '4', count(*) filter (where r.rating = 4),
+           '3', count(*) filter (where r.rating = 3), '2', count(*) filter (where r.rating = 2),
+           '1', count(*) filter (where r.rating = 1)),
+         'latest', coalesce((
+           select json_agg(json_build_object(
+                    'id', x.id, 'rating', x.rating, 'title', x.title, 'body', x.body,
+                    'author_name', x.author_name, 'created_at', x.created_at)
+                  order by x.created_at desc, x.id)
+           from (select * from r order by r.created_at desc, r.id limit 5) x), '[]'::json))::text
+from r
+)sql";
+
+constexpr std::string_view kTestDriveStartsSql = R"sql(
+select extract(epoch from s)::bigint
+from public.vehicle_test_drive_starts($1::uuid, now(), now() + interval '8 days') s
+)sql";
+
+constexpr std::string_view kInventoryVersionSql = "select public.inventory_version()::text";
+
+// ---------------------------------------------------------------------- sections
+enum class Section { page, media, similar, price_history };
+
+std::string_view section_name(Section s) {
+  switch (s) {
+    case Section::page:
+      return "page";
+    case Section::media:
+      return "media";
+    case Section::similar:
+      return "similar";
+    case Section::price_history:
+      return "price-history";
+  }
+  return "page";
+}
+
+std::int64_t to_int(std::string_view text) {
+  std::int64_t v = 0;
+  std::from_chars(text.data(), text.data() + text.size(), v);
+  return v;
+}
+
+std::optional<int> opt_int(const db::PgResult& r, std::string_view col) {
+  if (r.is_null(0, r.column(col))) return std::nullopt;
+  return static_cast<int>(to_int(r.text(0, col)));
+}
+
+domain::VehicleFeatures target_features(const db::PgResult& v, std::string_view id) {
+  domain::VehicleFeatures f;
+  f.id = id;
+  f.price = domain::Cents{to_int(v.text(0, "price_current_cents"))};
+  f.year = static_cast<int>(to_int(v.text(0, "year")));
+  f.body_type = v.text(0, "body_type");
+  f.make = v.text(0, "make");
+  f.model = v.text(0, "model");
+  f.mileage = static_cast<int>(to_int(v.text(0, "mileage")));
+  return f;
+}
+
+// media: {"images": [...], "spin360": [...], "videos": [...]}, each item with a signed url
+// (and signed variants, when the media job produced them).
+json::object media_json(const db::PgResult& rows, const MediaUrls& urls) {
+  json::array images;
+  json::array spins;
+  json::array videos;
+  for (int r = 0; r < rows.rows(); ++r) {
+    json::object item{{"id", rows.text(r, "id")},
+                      {"kind", rows.text(r, "kind")},
+                      {"url", urls.url(rows.text(r, "path"))},
+                      {"position", to_int(rows.text(r, "position"))},
+                      {"alt_text", nullptr},
+                      {"content_type", nullptr},
+                      {"width", nullptr},
+                      {"height", nullptr}};
+    for (const char* col : {"alt_text", "content_type"}) {
+      if (!rows.is_null(r, rows.column(col))) item[col] = rows.text(r, col);
+    }
+    for (const char* col : {"width", "height"}) {
+      if (!rows.is_null(r, rows.column(col))) item[col] = to_int(rows.text(r, col));
+    }
+    json::object variants;
+    boost::system::error_code ec;
+    auto parsed = json::parse(rows.text(r, "variants"), ec);
+    if (!ec && parsed.is_object()) {
+      for (const auto& kv : parsed.as_object()) {
+        if (kv.value().is_string()) variants[kv.key()] = urls.url(kv.value().as_string());
+      }
+    }
+    item["variants"] = std::move(variants);
+    auto kind = rows.text(r, "kind");
+    (kind == "image" ? images : kind == "video" ? videos : spins).push_back(std::move(item));
+  }
+  return json::object{{"images", std::move(images)},
+                      {"spin360", std::move(spins)},
+                      {"videos", std::move(videos)},
+                      {"urls_expire_at", urls.signed_at() + storage::kMediaUrlTtl.count()}};
+}
+
+// Representative terms for the page's estimates; /tools/payment-calc takes the buyer's own.
+constexpr domain::Rate kPageApr = domain::Rate::from_ppm(69'000);                // 6.9%
+constexpr domain::Rate kPageDownPaymentShare = domain::Rate::from_ppm(100'000);  // 10%
+
+json::object financing_json(domain::Cents price) {
+  auto down = domain::apply_rate(price, kPageDownPaymentShare);
+  json::array options;
+  if (auto quotes = domain::standard_financing_options(price, kPageApr, down)) {
+    for (const auto& q : *quotes) {
+      options.push_back(
+          json::object{{"term_months", q.term_months},
+                       {"monthly_payment", domain::format_money(q.monthly_payment)},
+                       {"amount_financed", domain::format_money(q.amount_financed)},
+                       {"total_interest", domain::format_money(q.total_interest)},
+                       {"total_of_payments", domain::format_money(q.total_of_payments)}});
+    }
+  }
+  return json::object{{"apr", domain::format_percent(kPageApr)},
+                      {"down_payment", domain::format_money(down)},
+                      {"down_payment_percent", domain::format_percent(kPageDownPaymentShare)},
+                      {"description",
+                       "Estimates at a representative APR with 10% down, before tax and fees; "
+                       "/tools/payment-calc quotes the buyer's own terms."},
+                      {"options", std::move(options)}};
+}
+
+std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
+  if (text.size() != 10) return std::nullopt;
+  auto y = to_int(text.substr(0, 4));
+  auto m = to_int(text.substr(5, 2));
+  auto d = to_int(text.substr(8, 2));
+  std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)},
+                                  std::chrono::month{static_cast<unsigned>(m)},
+                                  std::chrono::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return ymd;
+}
+
+std::string format_date(std::chrono::year_month_day d) {
+  char buf[24];
+  (void)std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
+                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+constexpr int kAvailabilityDays = 7;
+constexpr std::chrono::minutes kTestDriveLength{30};
+constexpr std::chrono::minutes kTestDriveNotice{60};
+
+// Free test-drive slots of the next week from the location's sales hours, minus the car's
+// active bookings. A car without a location or with unreadable hours shows no slots.
+json::object availability_json(const db::PgResult& v, const db::PgResult& booked,
+                               std::chrono::system_clock::time_point now) {
+  json::object out{
+      {"timezone", nullptr}, {"slot_minutes", kTestDriveLength.count()}, {"days", json::array{}}};
+  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) return out;
+  out["timezone"] = v.text(0, "location_timezone");
+  boost::system::error_code ec;
+  auto hours_doc = json::parse(v.text(0, "location_hours"), ec);
+  auto first_day = parse_date(v.text(0, "local_today"));
+  if (ec || !first_day) return out;
+  auto hours = domain::parse_location_hours(hours_doc, "sales");
+  if (!hours) return out;
+  domain::SlotRequest request;
+  request.first_day = *first_day;
+  request.days = kAvailabilityDays;
+  request.utc_offset_minutes = static_cast<int>(to_int(v.text(0, "utc_offset_minutes")));
+  request.slot_length = kTestDriveLength;
+  request.now = std::chrono::time_point_cast<std::chrono::seconds>(now);
+  request.min_notice = kTestDriveNotice;
+  request.capacity_per_slot = 1;  // one car, one driver at a time
+  for (int r = 0; r < booked.rows(); ++r) {
+    request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.text(r, 0))});
+  }
+  auto slots = domain::available_slots(*hours, request);
+  if (!slots) return out;
+  json::array days;
+  json::array slots_of_day;
+  std::string current;
+  auto close_day = [&] {
+    if (!current.empty())
+      days.push_back(json::object{{"date", current}, {"slots", std::move(slots_of_day)}});
+    slots_of_day = json::array{};
+  };
+  for (const auto& s : *slots) {
+    auto date = format_date(s.local_date);
+    if (date != current) {
+      close_day();
+      current = date;
+    }
+    slots_of_day.push_back(
+        json::value(domain::format_local_time(s.start, request.utc_offset_minutes)));
+  }
+  close_day();
+  out["days"] = std::move(days);
+  return out;
+}
+
+domain::VehicleCondition condition_of(std::string_view c) {
+  if (c == "new") return domain::VehicleCondition::new_vehicle;
+  if (c == "cpo") return domain::VehicleCondition::cpo;
+  return domain::VehicleCondition::used;
+}
+
+domain::StockStatus stock_status_of(std::string_view s) {
+  if (s == "in_transit") return domain::StockStatus::in_transit;
+  if (s == "on_order") return domain::StockStatus::on_order;
+  if (s == "reserved") return domain::StockStatus::reserved;
+  if (s == "sold") return domain::StockStatus::sold;
+  return domain::StockStatus::in_stock;
+}
+
+json::object json_ld(const db::PgResult& v, std::string_view id, const json::object& media,
+                     const std::string& base_url) {
+  domain::VehicleListing l;
+  l.vin = v.text(0, "vin");
+  l.stock_no = v.text(0, "stock_no");
+  l.make = v.text(0, "make");
+  l.model = v.text(0, "model");
+  l.trim = v.text(0, "trim");
+  l.year = static_cast<int>(to_int(v.text(0, "year")));
+  l.body_type = v.text(0, "body_type");
+  l.mileage = static_cast<int>(to_int(v.text(0, "mileage")));
+  l.fuel = v.text(0, "fuel");
+  l.transmission = v.text(0, "transmission");
+  l.drivetrain = v.text(0, "drivetrain");
+  l.color_ext = v.text(0, "color_ext");
+  l.color_int = v.text(0, "color_int");
+  l.doors = opt_int(v, "doors");
+  l.seats = opt_int(v, "seats");
+  l.condition = condition_of(v.text(0, "condition"));
+  l.stock_status = stock_status_of(v.text(0, "stock_status"));
+  l.price = domain::Cents{to_int(v.text(0, "price_current_cents"))};
+  l.description = v.text(0, "description");
+  for (const auto& img : media.at("images").as_array()) {
+    l.image_urls.emplace_back(img.at("url").as_string());
+  }
+  l.url = base_url + "/vehicles/" + std::string(id);
+  l.dealer.name = v.text(0, "location_name");
+  l.dealer.street = v.text(0, "location_address");
+  l.dealer.city = v.text(0, "location_city");
+  l.dealer.region = v.text(0, "location_state");
+  l.dealer.postal_code = v.text(0, "location_postal_code");
+  l.dealer.country = v.text(0, "location_country");
+  l.dealer.telephone = v.text(0, "location_phone");
+  if (!v.is_null(0, v.column("location_id")) && !base_url.empty())
+    l.dealer.url = base_url + "/locations/" + std::string(v.text(0, "location_id"));
+  return domain::car_json_ld(l);
+}
+
+std::string base_url(const Request& req) {
+  std::string base = req.services->config.public_base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+// ------------------------------------------------------------------------ building
+std::vector<db::Query> statements_for(Section section, const std::string& id) {
+  std::vector<db::Query> q;
+  q.push_back(db::Query{kVehicleSql, {id}});
+  if (section == Section::page || section == Section::media)
+    q.push_back(db::Query{kMediaSql, {id}});
+  if (section == Section::page || section == Section::price_history)
+    q.push_back(db::Query{kPriceHistorySql, {id}});
+  if (section == Section::page) q.push_back(db::Query{kReviewsSql, {id}});
+  if (section == Section::page || section == Section::similar)
+    q.push_back(db::Query{similar_candidates_sql(), {id}});
+  if (section == Section::page) q.push_back(db::Query{kTestDriveStartsSql, {id}});
+  return q;
+}
+
+// The response body of one section, or nullopt when the caller may not see the vehicle.
+asio::awaitable<std::optional<std::string>> build_body(Request& req, Section section,
+                                                       const std::string& id,
+                                                       std::size_t similar_limit) {
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  auto statements = statements_for(section, id);
+  auto results = co_await tx.batch_and_commit(std::move(statements));
+  const auto& vehicle = results.at(0);
+  if (vehicle.empty()) co_return std::nullopt;
+
+  const auto now = std::chrono::system_clock::now();
+  const MediaUrls urls(req.services->url_signer, base_url(req), now);
+  std::size_t next = 1;
+  switch (section) {
+    case Section::media: {
+      auto media = media_json(results.at(next), urls);
+      co_return "{\"data\":" + json::serialize(media) + "}";
+    }
+    case Section::price_history:
+      co_return "{\"data\":" + std::string(results.at(next).text(0, 0)) + "}";
+    case Section::similar: {
+      auto cards = similar_vehicles_json(results.at(next), target_features(vehicle, id),
+                                         similar_limit, urls);
+      co_return "{\"data\":" + cards + "}";
+    }
+    case Section::page:
+      break;
+  }
+  const auto& media_rows = results.at(next++);
+  const auto& history = results.at(next++);
+  const auto& reviews = results.at(next++);
+  const auto& similar_rows = results.at(next++);
+  const auto& bookings = results.at(next++);
+  auto media = media_json(media_rows, urls);
+  auto target = target_features(vehicle, id);
+  std::string members;
+  auto add = [&members](std::string_view key, std::string_view value) {
+    if (!members.empty()) members += ',';
+    members += json_text::member(key, value);
+  };
+  add("media", json::serialize(media));
+  add("price_history", history.text(0, 0));
+  add("reviews", reviews.text(0, 0));
+  add("similar_vehicles", similar_vehicles_json(similar_rows, target, kSimilarOnPage, urls));
+  add("financing", json::serialize(financing_json(target.price)));
+  add("availability", json::serialize(availability_json(vehicle, bookings, now)));
+  add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
+  co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
+}
+
+// ------------------------------------------------------------------------ caching
+// Vehicle responses are cached 120 s (spec §15) under a key that includes the inventory
+// version, which every write to vehicles, media or specs bumps: an edit is visible on the
+// next request. The in-process cache answers first, Redis second (shared by every server),
+// PostgreSQL last; Redis being down only costs speed. Only what the public sees is cached:
+// staff may see hidden cars and get their pages built fresh.
+// Known gap: the version is a sequence bumped inside the writing transaction, visible
+// before that transaction commits; a page built in that instant (microseconds) is cached
+// under the new version with the old data until the next write or the TTL.
+constexpr std::chrono::seconds kVehicleTtl{120};
+
+bool cacheable(const Request& req) {
+  return req.services->config.cache_enabled &&
+         (req.caller.app_role == "anonymous" || req.caller.app_role == "customer");
+}
+
+asio::awaitable<std::string> inventory_version(Request& req) {
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  db::Query query{kInventoryVersionSql, {}};
+  auto r = co_await tx.query_and_commit(std::move(query));
+  co_return std::string(r.text(0, 0));
+}
+
+asio::awaitable<std::optional<std::string>> redis_get(Request& req, const std::string& key) {
+  try {
+    std::vector<std::string> args{"GET", key};
+    auto reply = co_await req.services->redis.command(std::move(args));
+    if (reply.type == redis::Reply::Type::string) co_return std::move(reply.str);
+  } catch (const redis::RedisUnavailable&) {
+    // go on without Redis
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<void> redis_put(Request& req, const std::string& key, const std::string& body) {
+  try {
+    std::vector<std::string> args{"SET", key, body, "EX", std::to_string(kVehicleTtl.count())};
+    co_await req.services->redis.command(std::move(args));
+  } catch (const redis::RedisUnavailable&) {
+    // go on without Redis
+  }
+}
+
+Response vehicle_response(std::string body, const Request& req) {
+  Response res = http::json_response(200, std::move(body));
+  // Staff pages may show hidden cars: never stored by shared caches.
+  if (!cacheable(req) && req.caller.app_role != "anonymous")
+    res.set(boost::beast::http::field::cache_control, "private, no-cache");
+  return res;
+}
+
+asio::awaitable<Response> serve(Request& req, Section section) {
+  const std::string id = req.params.string("id");
+  std::size_t limit = kSimilarOnPage;
+  if (auto l = req.params.integer("limit")) limit = static_cast<std::size_t>(*l);
+  std::string key;
+  if (cacheable(req)) {
+    // Named first: a co_await inside a longer expression is another g++ 12 trap.
+    std::string version = co_await inventory_version(req);
+    key = "fc:vehicle:" + std::string(section_name(section)) + ":" + id + ":" +
+          std::to_string(limit) + ":v" + version;
+    if (auto hit = req.services->local_cache.get(key)) {
+      req.cache_hit = true;
+      co_return vehicle_response(std::move(*hit), req);
+    }
+    if (auto hit = co_await redis_get(req, key)) {
+      req.cache_hit = true;
+      req.services->local_cache.put(key, *hit, kVehicleTtl);
+      co_return vehicle_response(std::move(*hit), req);
+    }
+    req.cache_hit = false;
+  }
+  auto body = co_await build_body(req, section, id, limit);
+  if (!body) throw http::not_found("No vehicle has that id.");
+  if (!key.empty()) {
+    req.services->local_cache.put(key, *body, kVehicleTtl);
+    co_await redis_put(req, key, *body);
+  }
+  co_return vehicle_response(std::move(*body), req);
+}
+
+asio::awaitable<Response> get_vehicle(Request& req) {
+  co_return co_await serve(req, Section::page);
+}
+asio::awaitable<Response> get_vehicle_media(Request& req) {
+  co_return co_await serve(req, Section::media);
+}
+asio::awaitable<Response> get_similar_vehicles(Request& req) {
+  co_return co_await serve(req, Section::similar);
+}
+asio::awaitable<Response> get_price_history(Request& req) {
+  co_return co_await serve(req, Section::price_history);
+}
+
+http::ParamSpec id_param() {
+  return http::ParamSpec{.name = "id",
+                         .in = http::ParamIn::path,
+                         .type = http::ParamType::uuid,
+                         .required = true,
+                         .description = "Vehicle id (UUID).",
+                         .example = "5eed0001-0000-4000-8000-000000000001"};
+}
+
+std::vector<http::ResponseSpec> responses_for(std::string description, json::value schema,
+                                              json::value example) {
+  return {
+      {200, std::move(description), std::move(schema), std::move(example)},
+      {400, "The id is not a UUID (source.parameter = id).", schemas::error_document(),
+       vehicle_schemas::bad_id_example()},
+      {404, "No vehicle has that id, or it is not public.", schemas::error_document(), nullptr}};
+}
+
+}  // namespace
+
+void register_vehicle_routes(http::Router& router) {
+  using namespace http;
+  const std::string caching =
+      " Cached 120 s per vehicle and inventory version (an edit shows on the next request); "
+      "ETag + If-None-Match give 304. Media URLs are signed for 15 minutes.";
+  router.add(
+      Route{.method = Verb::get,
+            .path = "/vehicles/{id}",
+            .handler = get_vehicle,
+            .operation_id = "getVehicle",
+            .summary = "Vehicle detail page",
+            .description =
+                "Everything the vehicle page shows, in one response: the vehicle and its specs, "
+                "media (images, 360 spins, videos) with signed URLs, price history, the review "
+                "summary and latest reviews, similar vehicles (ranked by price, year, body type "
+                "and make/model), monthly estimates for standard terms, free test-drive slots of "
+                "the next 7 days from the location's sales hours, and schema.org Car JSON-LD. "
+                "Hidden vehicles are 404 to the public; staff see them." +
+                caching,
+            .tags = {"vehicles"},
+            .access = Access::public_,
+            .params = {id_param()},
+            .responses = responses_for("The vehicle page.", vehicle_schemas::page_schema(),
+                                       vehicle_schemas::page_example()),
+            .cache = CachePolicy::revalidate,
+            .rate_class = "vehicle",
+            .compact_fields = {"id", "title", "year", "price_current", "previous_price", "mileage",
+                               "fuel", "transmission", "is_new", "is_certified", "location",
+                               "financing"}});
+  router.add(Route{
+      .method = Verb::get,
+      .path = "/vehicles/{id}/media",
+      .handler = get_vehicle_media,
+      .operation_id = "getVehicleMedia",
+      .summary = "A vehicle's media with signed URLs",
+      .description = "Images, 360 spins and videos in display order, each with a signed URL "
+                     "(and signed variants when generated). Same section as on the page." +
+                     caching,
+      .tags = {"vehicles"},
+      .access = Access::public_,
+      .params = {id_param()},
+      .responses = responses_for("The media.", schemas::envelope(vehicle_schemas::media_schema()),
+                                 json::value{{"data", vehicle_schemas::media_example()}}),
+      .cache = CachePolicy::revalidate,
+      .rate_class = "vehicle"});
+  router.add(
+      Route{.method = Verb::get,
+            .path = "/vehicles/{id}/similar",
+            .handler = get_similar_vehicles,
+            .operation_id = "getSimilarVehicles",
+            .summary = "Vehicles similar to this one",
+            .description =
+                "Visible vehicles ranked by similarity (price 35%, body type 20%, make/model 20%, "
+                "year 15%, mileage 10%) over an indexed candidate set: the nearest prices of the "
+                "same body type within ±30% and the nearest years of the same make and model. "
+                "Never the vehicle itself." +
+                caching,
+            .tags = {"vehicles"},
+            .access = Access::public_,
+            .params = {id_param(), ParamSpec{.name = "limit",
+                                             .in = ParamIn::query,
+                                             .type = ParamType::integer,
+                                             .description = "How many to return.",
+                                             .minimum = 1,
+                                             .maximum = static_cast<long long>(kSimilarMax),
+                                             .default_value = std::to_string(kSimilarOnPage),
+                                             .example = "8"}},
+            .responses = responses_for(
+                "Similar vehicles, best first.",
+                schemas::envelope(json::value{{"type", "array"},
+                                              {"items", vehicle_schemas::similar_card_schema()}}),
+                json::value{{"data", json::array{vehicle_schemas::similar_card_example()}}}),
+            .cache = CachePolicy::revalidate,
+            .rate_class = "vehicle"});
+  router.add(Route{
+      .method = Verb::get,
+      .path = "/vehicles/{id}/price-history",
+      .handler = get_price_history,
+      .operation_id = "getVehiclePriceHistory",
+      .summary = "A vehicle's price history",
+      .description = "The latest 100 prices, oldest first, with the previous price and the "
+                     "change of each." +
+                     caching,
+      .tags = {"vehicles"},
+      .access = Access::public_,
+      .params = {id_param()},
+      .responses =
+          responses_for("Prices, oldest first.",
+                        schemas::envelope(json::value{
+                            {"type", "array"}, {"items", vehicle_schemas::price_point_schema()}}),
+                        json::value{{"data", vehicle_schemas::price_history_example()}}),
+      .cache = CachePolicy::revalidate,
+      .rate_class = "vehicle"});
+}
+
+}  // namespace forecourt::api

@@ -1,0 +1,362 @@
+// GET /vehicles/{id} and its sections over HTTP against the seeded database: every section
+// of the page, visibility, bad ids, similar-vehicle ranking, price history order, cache
+// invalidation on a price change, 304, and serving with Redis down.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <map>
+#include <set>
+#include <string>
+
+#include "cli/pg_blocking.hpp"
+#include "domain/money.hpp"
+#include "domain/payment.hpp"
+#include "harness.hpp"
+
+namespace forecourt::testing {
+namespace {
+
+namespace json = boost::json;
+
+// A visible car of the demo seed with images, a location with sales hours, and at least
+// one approved review (when the seed has any for vehicles).
+constexpr const char* kPickVisible = R"sql(
+select v.id::text from public.vehicles v
+join public.locations l on l.id = v.location_id and l.is_active
+where v.visible and exists (select 1 from public.vehicle_media m where m.vehicle_id = v.id and m.kind = 'image')
+order by (select count(*) from public.reviews r where r.target_type = 'vehicle' and r.target_id = v.id
+          and r.status = 'approved') desc, v.id
+limit 1)sql";
+
+class VehicleDetail : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    admin_ = new cli::BlockingPg(required_env("MIGRATIONS_DATABASE_URL"));
+    ASSERT_TRUE(admin_->ok()) << admin_->error();
+    visible_id_ = admin_->rows(kPickVisible).at(0).at(0);
+    auto hidden = admin_->rows("select id::text from public.vehicles where not visible limit 1");
+    ASSERT_FALSE(hidden.empty()) << "the seed hides ~3% of cars";
+    hidden_id_ = hidden.at(0).at(0);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete admin_;
+    server_ = nullptr;
+    admin_ = nullptr;
+  }
+
+  static json::value get_json(const std::string& target, int expected_status = 200) {
+    auto r = http_get(server_->port(), target);
+    EXPECT_EQ(r.status, expected_status) << target << "\n" << r.body;
+    return json::parse(r.body);
+  }
+  // "hit" / "miss" of the last access-log line for `path` (the cache stage logs it).
+  static std::string last_cache_state(const std::string& path) {
+    auto log = server_->log();
+    std::string state;
+    std::size_t pos = 0;
+    const std::string needle = R"("path":")" + path + "\"";
+    while ((pos = log.find(needle, pos)) != std::string::npos) {
+      auto line_end = log.find('\n', pos);
+      auto line = log.substr(pos, line_end - pos);
+      state = line.find(R"("cache":"hit")") != std::string::npos    ? "hit"
+              : line.find(R"("cache":"miss")") != std::string::npos ? "miss"
+                                                                    : "";
+      pos = line_end;
+    }
+    return state;
+  }
+  static std::string scalar(const std::string& sql, const std::vector<std::string>& params = {}) {
+    return admin_->rows(sql, params).at(0).at(0);
+  }
+
+  static ServerProcess* server_;
+  static cli::BlockingPg* admin_;
+  static std::string visible_id_;
+  static std::string hidden_id_;
+};
+ServerProcess* VehicleDetail::server_ = nullptr;
+cli::BlockingPg* VehicleDetail::admin_ = nullptr;
+std::string VehicleDetail::visible_id_;
+std::string VehicleDetail::hidden_id_;
+
+TEST_F(VehicleDetail, PageHasEverySection) {
+  auto doc = get_json("/vehicles/" + visible_id_);
+  const auto& v = doc.at("data").as_object();
+  EXPECT_EQ(v.at("id").as_string(), visible_id_);
+  EXPECT_EQ(v.at("vin").as_string().size(), 17U);
+  EXPECT_TRUE(v.at("specs").is_object());
+  EXPECT_FALSE(v.at("specs").as_object().empty()) << "the seed writes a spec document per car";
+  EXPECT_TRUE(v.at("location").at("city").is_string());
+
+  // Prices: PostgreSQL's exact decimal, equal to the row.
+  auto cents = std::stoll(
+      scalar("select price_current_cents from public.vehicles where id = $1", {visible_id_}));
+  EXPECT_NEAR(v.at("price_current").to_number<double>(), static_cast<double>(cents) / 100.0, 0.001);
+
+  // Media: every image with a signed Storage URL for its own key.
+  const auto& media = v.at("media").as_object();
+  const auto& images = media.at("images").as_array();
+  auto image_rows = std::stoul(
+      scalar("select count(*) from public.vehicle_media where vehicle_id = $1 and kind = 'image'",
+             {visible_id_}));
+  ASSERT_EQ(images.size(), image_rows);
+  for (const auto& img : images) {
+    std::string url(img.at("url").as_string());
+    EXPECT_NE(url.find("/storage/v1/object/sign/vehicle-media/" + visible_id_ + "/"),
+              std::string::npos)
+        << url;
+    EXPECT_NE(url.find("?token="), std::string::npos);
+  }
+  EXPECT_GT(media.at("urls_expire_at").as_int64(), std::time(nullptr) + std::time_t{13 * 60});
+  EXPECT_TRUE(media.at("spin360").is_array());
+  EXPECT_TRUE(media.at("videos").is_array());
+
+  // Price history, oldest first, ending at the current price.
+  const auto& history = v.at("price_history").as_array();
+  ASSERT_FALSE(history.empty());
+  for (std::size_t i = 1; i < history.size(); ++i) {
+    EXPECT_LE(history[i - 1].at("recorded_at").as_string(),
+              history[i].at("recorded_at").as_string());
+  }
+  EXPECT_NEAR(history.back().at("price").to_number<double>(), static_cast<double>(cents) / 100.0,
+              0.001);
+
+  // Reviews: approved only, counted as SQL counts them.
+  const auto& reviews = v.at("reviews").as_object();
+  auto approved = std::stoll(
+      scalar("select count(*) from public.reviews where target_type = 'vehicle' and target_id = $1 "
+             "and status = 'approved'",
+             {visible_id_}));
+  EXPECT_EQ(reviews.at("count").as_int64(), approved);
+  EXPECT_EQ(reviews.at("latest").as_array().size(), std::min<std::size_t>(5, approved));
+  std::int64_t distributed = 0;
+  for (const auto& kv : reviews.at("distribution").as_object())
+    distributed += kv.value().as_int64();
+  EXPECT_EQ(distributed, approved);
+
+  // Financing: the standard terms, each exactly the domain's estimate at 6.9% with 10% down.
+  const auto& financing = v.at("financing").as_object();
+  auto down = domain::apply_rate(domain::Cents{cents}, domain::Rate::percent(10));
+  EXPECT_EQ(financing.at("down_payment").as_string(), domain::format_money(down));
+  auto expected = domain::standard_financing_options(domain::Cents{cents},
+                                                     domain::Rate::from_ppm(69'000), down);
+  ASSERT_TRUE(expected.ok());
+  const auto& options = financing.at("options").as_array();
+  ASSERT_EQ(options.size(), expected->size());
+  for (std::size_t i = 0; i < options.size(); ++i) {
+    EXPECT_EQ(options[i].at("term_months").as_int64(), (*expected)[i].term_months);
+    EXPECT_EQ(options[i].at("monthly_payment").as_string(),
+              domain::format_money((*expected)[i].monthly_payment));
+  }
+
+  // Availability: a week of future slots in time order from the location's sales hours.
+  const auto& availability = v.at("availability").as_object();
+  EXPECT_TRUE(availability.at("timezone").is_string());
+  EXPECT_EQ(availability.at("slot_minutes").as_int64(), 30);
+  const auto& days = availability.at("days").as_array();
+  ASSERT_FALSE(days.empty()) << "seeded locations open for sales most days";
+  std::string previous;
+  for (const auto& day : days) {
+    for (const auto& slot : day.at("slots").as_array()) {
+      std::string s(slot.as_string());
+      EXPECT_EQ(s.substr(0, 10), std::string(day.at("date").as_string()));
+      EXPECT_GT(s, previous);
+      previous = s;
+    }
+  }
+
+  // schema.org Car with the exact offer price.
+  const auto& ld = v.at("json_ld").as_object();
+  EXPECT_EQ(ld.at("@type").as_string(), "Car");
+  EXPECT_EQ(ld.at("vehicleIdentificationNumber").as_string(), v.at("vin").as_string());
+  EXPECT_EQ(ld.at("offers").at("price").as_string(), domain::format_money(domain::Cents{cents}));
+  EXPECT_EQ(ld.at("image").as_array().size(), images.size());
+
+  // Similar vehicles: cards, never the car itself, best first.
+  const auto& similar = v.at("similar_vehicles").as_array();
+  ASSERT_FALSE(similar.empty());
+  EXPECT_LE(similar.size(), 8U);
+  double last_score = 2;
+  for (const auto& card : similar) {
+    EXPECT_NE(card.at("id").as_string(), visible_id_);
+    for (const char* k : {"title", "year", "price_current", "mileage", "media_hero_url", "is_new",
+                          "is_certified", "location"}) {
+      EXPECT_TRUE(card.as_object().contains(k)) << k;
+    }
+    double score = card.at("similarity").to_number<double>();
+    EXPECT_LE(score, last_score);
+    last_score = score;
+  }
+}
+
+TEST_F(VehicleDetail, HiddenVehiclesAre404ToThePublicOnEveryRoute) {
+  for (const std::string suffix : {"", "/media", "/similar", "/price-history"}) {
+    auto r = http_get(server_->port(), "/vehicles/" + hidden_id_ + suffix);
+    EXPECT_EQ(r.status, 404) << suffix << " " << r.body;
+  }
+  // ...and never show up as someone else's similar vehicle.
+  auto similar = get_json("/vehicles/" + visible_id_ + "/similar?limit=24");
+  for (const auto& card : similar.at("data").as_array()) {
+    EXPECT_NE(card.at("id").as_string(), hidden_id_);
+  }
+}
+
+TEST_F(VehicleDetail, MalformedIdIs400NamingIdAndUnknownIdIs404) {
+  for (const std::string suffix : {"", "/media", "/similar", "/price-history"}) {
+    auto bad = http_get(server_->port(), "/vehicles/not-a-uuid" + suffix);
+    EXPECT_EQ(bad.status, 400) << suffix;
+    EXPECT_EQ(json::parse(bad.body).at("errors").at(0).at("source").at("parameter").as_string(),
+              "id");
+    auto missing =
+        http_get(server_->port(), "/vehicles/00000000-0000-4000-8000-000000000000" + suffix);
+    EXPECT_EQ(missing.status, 404) << suffix;
+  }
+  EXPECT_EQ(http_get(server_->port(), "/vehicles/" + visible_id_ + "?nope=1").status, 400);
+  EXPECT_EQ(http_get(server_->port(), "/vehicles/" + visible_id_ + "/similar?limit=0").status, 400);
+  EXPECT_EQ(http_get(server_->port(), "/vehicles/" + visible_id_ + "/similar?limit=25").status,
+            400);
+}
+
+TEST_F(VehicleDetail, SimilarVehiclesRankSensibly) {
+  auto doc = get_json("/vehicles/" + visible_id_ + "/similar?limit=24");
+  const auto& cards = doc.at("data").as_array();
+  ASSERT_GE(cards.size(), 3U);
+  auto target = admin_->rows(
+      "select body_type, make, model, price_current_cents from public.vehicles where id = $1",
+      {visible_id_})[0];
+  std::set<std::string> ids;
+  double last = 2;
+  for (const auto& c : cards) {
+    std::string id(c.at("id").as_string());
+    EXPECT_NE(id, visible_id_);
+    EXPECT_TRUE(ids.insert(id).second) << "duplicate " << id;
+    EXPECT_EQ(scalar("select visible::text from public.vehicles where id = $1", {id}), "true");
+    double s = c.at("similarity").to_number<double>();
+    EXPECT_LE(s, last);
+    last = s;
+  }
+  // The best match shares the body type or the make: price and shape dominate.
+  const auto& best = cards.at(0);
+  std::string best_id(best.at("id").as_string());
+  auto b =
+      admin_->rows("select body_type, make, price_current_cents from public.vehicles where id = $1",
+                   {best_id})[0];
+  EXPECT_TRUE(b[0] == target[0] || b[1] == target[1]);
+  double ratio = std::stod(b[2]) / std::stod(target[3]);
+  EXPECT_GT(ratio, 0.69);
+  EXPECT_LT(ratio, 1.45);
+  // The page shows the same ranking's top 8.
+  auto page = get_json("/vehicles/" + visible_id_);
+  const auto& top = page.at("data").at("similar_vehicles").as_array();
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    EXPECT_EQ(top[i].at("id").as_string(), cards.at(i).at("id").as_string());
+  }
+}
+
+// A price change (as staff would make it) is on the next request: the cache key carries the
+// inventory version. The history grows by one entry, last, with the previous price.
+TEST_F(VehicleDetail, PriceChangeShowsOnTheNextRequestAndInHistory) {
+  auto path = "/vehicles/" + visible_id_;
+  auto first = http_get(server_->port(), path);
+  ASSERT_EQ(first.status, 200);
+  auto again = http_get(server_->port(), path);  // cached now
+  EXPECT_EQ(again.header("etag"), first.header("etag"));
+  EXPECT_EQ(last_cache_state(path), "hit");
+  auto before = json::parse(first.body).at("data");
+  auto old_cents = std::stoll(
+      scalar("select price_current_cents from public.vehicles where id = $1", {visible_id_}));
+  auto history_before = before.at("price_history").as_array().size();
+
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current - 123.45 where id = $1",
+      {visible_id_});
+  auto after_doc = get_json(path);
+  EXPECT_EQ(last_cache_state(path), "miss") << "the new inventory version is a new key";
+  const auto& after = after_doc.at("data");
+  EXPECT_NEAR(after.at("price_current").to_number<double>(),
+              static_cast<double>(old_cents - 12345) / 100.0, 0.001);
+  EXPECT_NEAR(after.at("previous_price").to_number<double>(),
+              static_cast<double>(old_cents) / 100.0, 0.001);
+  const auto& history = after.at("price_history").as_array();
+  EXPECT_EQ(history.size(), std::min<std::size_t>(100, history_before + 1));
+  EXPECT_NEAR(history.back().at("price").to_number<double>(),
+              static_cast<double>(old_cents - 12345) / 100.0, 0.001);
+  EXPECT_NEAR(history.back().at("previous_price").to_number<double>(),
+              static_cast<double>(old_cents) / 100.0, 0.001);
+  auto sub = get_json(path + "/price-history");
+  EXPECT_EQ(sub.at("data").as_array().size(), history.size());
+
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current + 123.45 where id = $1",
+      {visible_id_});
+  auto restored = get_json(path);
+  EXPECT_NEAR(restored.at("data").at("price_current").to_number<double>(),
+              static_cast<double>(old_cents) / 100.0, 0.001);
+}
+
+TEST_F(VehicleDetail, MatchingETagGives304) {
+  for (const std::string suffix : {"", "/media", "/similar", "/price-history"}) {
+    auto path = "/vehicles/" + visible_id_ + suffix;
+    auto r = http_get(server_->port(), path);
+    ASSERT_EQ(r.status, 200);
+    auto etag = r.header("etag");
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(r.header("cache-control"), "no-cache");
+    auto second = http_get(server_->port(), path, {{"If-None-Match", etag}});
+    EXPECT_EQ(second.status, 304) << suffix;
+    EXPECT_TRUE(second.body.empty());
+  }
+}
+
+TEST_F(VehicleDetail, MediaSectionMatchesThePage) {
+  auto media = get_json("/vehicles/" + visible_id_ + "/media");
+  auto page = get_json("/vehicles/" + visible_id_);
+  EXPECT_EQ(media.at("data").at("images").as_array().size(),
+            page.at("data").at("media").at("images").as_array().size());
+  EXPECT_EQ(media.at("data").at("images").at(0).at("url"),
+            page.at("data").at("media").at("images").at(0).at("url"));
+}
+
+TEST_F(VehicleDetail, CompactViewKeepsTheEssentials) {
+  auto doc = get_json("/vehicles/" + visible_id_ + "?view=compact");
+  const auto& v = doc.at("data").as_object();
+  EXPECT_TRUE(v.contains("price_current"));
+  EXPECT_TRUE(v.contains("financing"));
+  EXPECT_FALSE(v.contains("json_ld"));
+  EXPECT_FALSE(v.contains("similar_vehicles"));
+}
+
+// Redis unreachable or caching off: every page still comes from PostgreSQL, correct.
+TEST_F(VehicleDetail, ServedWithoutRedisAndWithCachesOff) {
+  std::map<std::string, std::string> redis_down{
+      {"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}};
+  ServerProcess no_redis(redis_down);
+  auto a = http_get(no_redis.port(), "/vehicles/" + visible_id_);
+  EXPECT_EQ(a.status, 200) << a.body;
+  std::map<std::string, std::string> caches_off{{"CACHE_ENABLED", "false"}};
+  ServerProcess no_cache(caches_off);
+  auto b = http_get(no_cache.port(), "/vehicles/" + visible_id_);
+  EXPECT_EQ(b.status, 200);
+  auto c = http_get(server_->port(), "/vehicles/" + visible_id_);
+  auto strip = [](const std::string& body) {
+    auto v = json::parse(body);
+    v.at("data").as_object().erase("availability");  // depends on the clock
+    return v;
+  };
+  EXPECT_EQ(strip(a.body).at("data").at("price_current"),
+            strip(c.body).at("data").at("price_current"));
+  auto ids = [&](const std::string& body) {
+    std::vector<std::string> out;
+    auto doc = strip(body);
+    for (const auto& card : doc.at("data").at("similar_vehicles").as_array())
+      out.emplace_back(card.at("id").as_string());
+    return out;
+  };
+  EXPECT_EQ(ids(b.body), ids(c.body));
+  EXPECT_EQ(http_get(no_cache.port(), "/vehicles/" + hidden_id_).status, 404);
+}
+
+}  // namespace
+}  // namespace forecourt::testing
