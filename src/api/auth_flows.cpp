@@ -665,8 +665,8 @@ asio::awaitable<Session> verify_factor(Request& req, const auth::VerifiedToken& 
   const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!secret || !auth::verify_totp(*secret, code, now)) {
     co_await tx.rollback();
-    const std::string totp_key = "totp:" + token.sub;
-    co_await record_failure(req, totp_key);
+    const std::string failure_key = "totp:" + token.sub;
+    co_await record_failure(req, failure_key);
     throw AuthFailure(422, "mfa_verification_failed", "Invalid TOTP code entered");
   }
   const std::string refresh_token = random_token();

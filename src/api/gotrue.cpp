@@ -235,8 +235,11 @@ void register_gotrue_routes(http::Router& router) {
                         "created with the user.");
   r.params = {redirect_to()};
   r.body_schema = schemas::json(R"({"type":"object","required":["email","password"],"properties":{
-    "email":{"type":"string","format":"email"},"password":{"type":"string","minLength":6},
-    "data":{"type":"object","description":"user_metadata"}}})");
+    "email":{"type":"string","format":"email"},"password":{"type":"string","description":"At least 6 characters; shorter gets 422 weak_password in GoTrue's shape"},
+    "data":{"type":"object","description":"user_metadata"},
+    "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"},
+    "code_challenge":{"type":["string","null"],"description":"PKCE, sent by auth-js"},
+    "code_challenge_method":{"type":["string","null"]}}})");
   r.body_example = schemas::json(
       R"({"email":"new.buyer@example.com","password":"correct horse","data":{"full_name":"New Buyer"}})");
   r.responses = {
@@ -258,7 +261,8 @@ void register_gotrue_routes(http::Router& router) {
                               .values = {"password", "refresh_token"},
                               .example = "password"}};
   r.body_schema = schemas::json(R"({"type":"object","properties":{
-    "email":{"type":"string"},"password":{"type":"string"},"refresh_token":{"type":"string"}}})");
+    "email":{"type":"string"},"password":{"type":"string"},"refresh_token":{"type":"string"},
+    "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"}}})");
   r.body_example =
       schemas::json(R"({"email":"customer@forecourt.local","password":"forecourt-demo"})");
   r.responses = {
@@ -294,7 +298,7 @@ void register_gotrue_routes(http::Router& router) {
                    "factor, a password change needs an aal2 session.");
   r.params = {redirect_to()};
   r.body_schema = schemas::json(R"({"type":"object","properties":{"email":{"type":"string"},
-    "password":{"type":"string","minLength":6},"data":{"type":"object"}}})");
+    "password":{"type":"string","description":"At least 6 characters; shorter gets 422 weak_password in GoTrue's shape"},"data":{"type":"object"}}})");
   r.body_example = schemas::json(R"({"data":{"full_name":"Casey C. Customer"}})");
   r.responses = {
       {200, "The updated user.", user_schema(), user_example()},
@@ -332,7 +336,11 @@ void register_gotrue_routes(http::Router& router) {
   r.body_example = schemas::json(R"({"factor_type":"totp","friendly_name":"phone"})");
   r.responses = {
       {200, "The new factor.",
-       schemas::json(R"({"type":"object","required":["id","type","totp"]})"),
+       schemas::json(R"({"type":"object","required":["id","type","totp"],"properties":{
+         "id":{"type":"string","format":"uuid"},"type":{"enum":["totp"]},
+         "friendly_name":{"type":["string","null"]},
+         "totp":{"type":"object","properties":{"qr_code":{"type":"string"},
+           "secret":{"type":"string"},"uri":{"type":"string"}}}}})"),
        schemas::json(
            R"({"id":"5f0c2b8e-1d3a-4e5f-8a9b-0c1d2e3f4a5b","type":"totp","friendly_name":"phone",
                     "totp":{"qr_code":"<svg/>","secret":"JBSWY3DPEHPK3PXP","uri":"otpauth://totp/Forecourt:customer%40forecourt.local?secret=JBSWY3DPEHPK3PXP"}})")},
@@ -347,7 +355,9 @@ void register_gotrue_routes(http::Router& router) {
   r.params = {factor_id()};
   r.responses = {
       {200, "The challenge.",
-       schemas::json(R"({"type":"object","required":["id","type","expires_at"]})"),
+       schemas::json(R"({"type":"object","required":["id","type","expires_at"],"properties":{
+         "id":{"type":"string","format":"uuid"},"type":{"enum":["totp"]},
+         "expires_at":{"type":"integer","description":"Unix seconds."}}})"),
        schemas::json(
            R"({"id":"0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d","type":"totp","expires_at":1795000300})")},
       bearer,
@@ -375,11 +385,13 @@ void register_gotrue_routes(http::Router& router) {
                    "Remove a factor",
                    "Deletes a factor; a verified one only from an aal2 session.");
   r.params = {factor_id()};
-  r.responses = {{200, "Removed.", schemas::json(R"({"type":"object","required":["id"]})"),
-                  schemas::json(R"({"id":"5f0c2b8e-1d3a-4e5f-8a9b-0c1d2e3f4a5b"})")},
-                 bearer,
-                 error(404, "mfa_factor_not_found", "Factor not found"),
-                 error(422, "insufficient_aal", "AAL2 required to unenroll verified factor")};
+  r.responses = {
+      {200, "Removed.", schemas::json(R"({"type":"object","required":["id"],"properties":{
+                    "id":{"type":"string","format":"uuid"}}})"),
+       schemas::json(R"({"id":"5f0c2b8e-1d3a-4e5f-8a9b-0c1d2e3f4a5b"})")},
+      bearer,
+      error(404, "mfa_factor_not_found", "Factor not found"),
+      error(422, "insufficient_aal", "AAL2 required to unenroll verified factor")};
   router.add(std::move(r));
 }
 

@@ -67,15 +67,8 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
   return links;
 }
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
-
 // The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
 // untouched, see vehicle_card.hpp); only meta and links are built here.
-// g++ 12 reports -Wmismatched-new-delete inside this coroutine: Asio allocates frames with
-// aligned_alloc and frees them through its own sized operator delete, which is correct; the
-// diagnostic is a known false positive of GCC's coroutine lowering, fatal under -Werror.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
   // Facets (and the total) from the in-memory index when it is current; the statement then
   // only fetches the page. Otherwise PostgreSQL counts them too.
@@ -95,7 +88,8 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
   db::Query query{built.sql, std::move(built.params)};
   auto r = co_await tx.query_and_commit(std::move(query));
 
-  CardSigning signing{req.services->url_signer, req.services->config.public_base_url, unix_now()};
+  const MediaUrls urls(req.services->url_signer, req.services->config.public_base_url,
+                       std::chrono::system_clock::now());
   long long total = counts ? counts->total : std::stoll(std::string(r.text(0, 1)));
   long long reachable = std::min(total, kMaxResultWindow);
   long long last_page = std::max(1LL, (reachable + q.page_size - 1) / q.page_size);
@@ -120,12 +114,10 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
     meta_text.pop_back();  // '}'
     meta_text += ",\"facets\":" + (counts ? counts->facets_json : std::string(r.text(0, 2))) + "}";
   }
-  co_return "{\"data\":" + sign_media_placeholders(r.text(0, 0), signing) +
-      ",\"meta\":" + meta_text + ",\"links\":" + json::serialize(page_links(req, q, last_page)) +
-      "}";
+  co_return "{\"data\":" + sign_media_placeholders(r.text(0, 0), urls) + ",\"meta\":" + meta_text +
+      ",\"links\":" + json::serialize(page_links(req, q, last_page)) + "}";
 }
 
-#pragma GCC diagnostic pop
 
 asio::awaitable<Response> serve_listing(Request& req, InventoryPreset preset) {
   auto q = parse_inventory_query(req.params, preset);

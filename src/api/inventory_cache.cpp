@@ -141,7 +141,9 @@ asio::awaitable<http::Response> cached_json_response(
   }
 
   // Hash the normalised query: bounded key length whatever the filters.
-  std::string full_key = "fc:inv:" + std::to_string(*version) + ":" + sha256_hex(key).substr(0, 40);
+  // The base URL is part of the key: bodies embed absolute media URLs built from it.
+  std::string full_key = "fc:inv:" + std::to_string(*version) + ":" +
+                         sha256_hex(services.config.public_base_url + " " + key).substr(0, 40);
   if (auto local = services.local_cache.get(full_key)) {
     if (auto c = decode(*local)) {
       req.cache_hit = true;

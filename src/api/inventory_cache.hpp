@@ -1,5 +1,6 @@
 #pragma once
-// Response caching for the public inventory routes (search, lists, suggestions, stats).
+// Response caching for the public inventory routes (search, lists, suggestions, stats, and
+// the vehicle pages).
 //
 // Keys carry the inventory version (public.inventory_version(), bumped by a statement
 // trigger on vehicles/media/specs and announced with NOTIFY forecourt_inventory at COMMIT),

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/json_text.hpp"
+#include "api/vehicle_card.hpp"
 
 namespace forecourt::api {
 namespace {
@@ -56,22 +57,12 @@ with t as materialized (
       and c.year < (select t.year from t) and c.id <> $1::uuid
     order by c.year desc limit 8)
 )
-select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage,
-       json_build_object(
-         'id', c.id, 'title', c.title, 'year', c.year, 'price_current', c.price_current,
-         'mileage', c.mileage, 'body_type', c.body_type, 'fuel', c.fuel,
-         'transmission', c.transmission, 'is_new', c.condition = 'new',
-         'is_certified', c.condition = 'cpo', 'is_special', c.is_special,
-         'location', case when c.location_id is not null
-                          then json_build_object('id', c.location_id, 'city', l.city) end)::text as card,
-       h.path as hero_path
+select v.id, v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage,
+       )sql";
+// ... the shared search card (api/vehicle_card) renders each candidate:
+constexpr std::string_view kSimilarCandidatesTail = R"sql( as card
 from ids
-join public.vehicles c on c.id = ids.id
-left join public.locations l on l.id = c.location_id
-left join lateral (
-  select m.path from public.vehicle_media m
-  where m.vehicle_id = c.id and m.kind = 'image'
-  order by m.position limit 1) h on true
+join public.vehicles v on v.id = ids.id
 )sql";
 
 std::int64_t to_int(std::string_view text) {
@@ -82,20 +73,23 @@ std::int64_t to_int(std::string_view text) {
 
 }  // namespace
 
-std::string_view similar_candidates_sql() { return kSimilarCandidates; }
+std::string_view similar_candidates_sql() {
+  static const std::string sql = [] {
+    std::string text;
+    text.append(kSimilarCandidates).append("(").append(vehicle_card_json_sql());
+    text.append(")::text").append(kSimilarCandidatesTail);
+    return text;
+  }();
+  return sql;
+}
 
 std::string similar_card_from_row(const db::PgResult& rows, int row, double score,
                                   const MediaUrls& urls) {
-  boost::json::object extra{{"media_hero_url", nullptr}};
-  if (!rows.is_null(row, rows.column("hero_path")))
-    extra["media_hero_url"] = urls.url(rows.text(row, "hero_path"));
   std::array<char, 16> similarity{};
   auto written = std::snprintf(similarity.data(), similarity.size(), "%.3f", score);
-  std::string members = boost::json::serialize(extra);
-  members.pop_back();  // '}'
-  members += ",\"similarity\":";
-  members.append(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0);
-  return json_text::with_members(rows.text(row, "card"), std::string_view(members).substr(1));
+  std::string member = "\"similarity\":";
+  member.append(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0);
+  return json_text::with_members(sign_media_placeholders(rows.text(row, "card"), urls), member);
 }
 
 std::string similar_vehicles_json(const db::PgResult& rows, const domain::VehicleFeatures& target,

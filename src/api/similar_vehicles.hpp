@@ -23,10 +23,8 @@ inline constexpr std::size_t kSimilarMax = 24;
 std::string similar_vehicles_json(const db::PgResult& rows, const domain::VehicleFeatures& target,
                                   std::size_t limit, const MediaUrls& urls);
 
-// One similar vehicle in card form. The search card (api/vehicle_card) replaces this when
-// both are merged; the fields are the card's: id, title, year, price_current, mileage,
-// media_hero_url, is_new, is_certified, location {id, city}, plus the similarity score.
-// The card is JSON text rendered by PostgreSQL with the signed URL and score added.
+// One similar vehicle: the search card (api/vehicle_card, rendered by PostgreSQL, its hero
+// URL signed here) plus the similarity score.
 std::string similar_card_from_row(const db::PgResult& rows, int row, double score,
                                   const MediaUrls& urls);
 

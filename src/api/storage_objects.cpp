@@ -329,6 +329,11 @@ const boost::json::value& storage_error_schema() {
   return s;
 }
 
+// Bodies of file responses: raw bytes, whatever the file holds.
+boost::json::value file_bytes_schema() {
+  return boost::json::value{{"type", "string"}, {"contentMediaType", "application/octet-stream"}};
+}
+
 }  // namespace
 
 void register_storage_routes(http::Router& router) {
@@ -381,8 +386,10 @@ void register_storage_routes(http::Router& router) {
                            .maximum = 255,
                            .example = "camry-front.jpg"}},
       .responses =
-          {{200, "The file's bytes (Content-Type from the extension).", nullptr, nullptr},
-           {206, "The requested byte range (Content-Range).", nullptr, nullptr},
+          {{200, "The file's bytes (Content-Type from the extension).", file_bytes_schema(),
+            "(the bytes of the file)", "application/octet-stream"},
+           {206, "The requested byte range (Content-Range).", file_bytes_schema(),
+            "(the bytes of the range)", "application/octet-stream"},
            {304, "Not modified (If-None-Match matched the ETag).", nullptr, nullptr},
            {400,
             "Storage-shaped error: bad, expired or foreign token, bad key, or "

@@ -36,22 +36,11 @@ std::string_view vehicle_card_json_sql() {
   return sql;
 }
 
-std::string signed_media_url(std::string_view storage_key, const CardSigning& signing) {
-  auto slash = storage_key.find('/');
-  if (slash == std::string_view::npos || slash == 0 || slash + 1 >= storage_key.size()) return {};
-  auto url = signing.signer.sign(storage_key.substr(0, slash), storage_key.substr(slash + 1),
-                                 storage::kMediaUrlTtl, signing.now);
-  if (signing.public_base_url.empty()) return url;
-  std::string base(signing.public_base_url);
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + url;
-}
-
 namespace {
 constexpr std::string_view kPlaceholder = "\"unsigned:";
 }
 
-std::string sign_media_placeholders(std::string_view json_text, const CardSigning& signing) {
+std::string sign_media_placeholders(std::string_view json_text, const MediaUrls& urls) {
   std::string out;
   out.reserve(json_text.size() + json_text.size() / 4);
   std::size_t pos = 0;
@@ -64,22 +53,12 @@ std::string sign_media_placeholders(std::string_view json_text, const CardSignin
     // Storage keys are checked by the schema (no quotes); an escaped one is left alone.
     auto key = json_text.substr(key_start, close - key_start);
     out.append(json_text.substr(pos, at - pos));
-    auto url = key.find('\\') == std::string_view::npos ? signed_media_url(key, signing) : "";
+    auto url = key.find('\\') == std::string_view::npos ? urls.url(key) : "";
     out += url.empty() ? "null" : boost::json::serialize(boost::json::string(url));
     pos = close + 1;
   }
   out.append(json_text.substr(pos));
   return out;
-}
-
-void finalize_vehicle_card(boost::json::object& card, const CardSigning& signing) {
-  auto it = card.find("media_hero_url");
-  if (it == card.end() || !it->value().is_string()) return;
-  std::string_view v = it->value().get_string();
-  if (!v.starts_with(kPlaceholder.substr(1))) return;
-  auto url = signed_media_url(v.substr(kPlaceholder.size() - 1), signing);
-  it->value() =
-      url.empty() ? boost::json::value(nullptr) : boost::json::value(boost::json::string(url));
 }
 
 const boost::json::value& vehicle_card_schema() {

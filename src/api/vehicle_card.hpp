@@ -6,7 +6,7 @@
 //      `json` for a row of public.vehicles aliased `v`. Its media_hero_url is still a
 //      placeholder, "unsigned:<bucket>/<object>", because signing needs the server's secret.
 //   2. C++: `sign_media_placeholders()` rewrites every placeholder in the JSON text into a
-//      signed, short-lived URL (storage::kMediaUrlTtl), without parsing the document.
+//      signed, short-lived URL (MediaUrls), without parsing the document.
 //
 //   select coalesce(json_agg(<vehicle_card_json_sql()> order by ...), '[]')::text
 //     from public.vehicles v where v.visible and ...
@@ -22,30 +22,16 @@
 #include <string_view>
 #include <vector>
 
-namespace forecourt::storage {
-class UrlSigner;
-}
+#include "api/media_urls.hpp"
 
 namespace forecourt::api {
 
 // A json-valued SQL expression over `v` (public.vehicles). Needs no joins.
 std::string_view vehicle_card_json_sql();
 
-// What signing a card needs; `now` is Unix seconds (one value for a whole response).
-struct CardSigning {
-  const storage::UrlSigner& signer;
-  std::string_view public_base_url;  // prefixed when non-empty
-  std::int64_t now = 0;
-};
-
-// Every JSON string "unsigned:<bucket>/<object>" in `json_text` becomes the signed URL.
-std::string sign_media_placeholders(std::string_view json_text, const CardSigning& signing);
-// The same for a card already parsed (its media_hero_url).
-void finalize_vehicle_card(boost::json::object& card, const CardSigning& signing);
-
-// A signed URL for a bucket-prefixed storage key ("vehicle-media/<id>/1.jpg"); empty when
-// the key has no bucket part.
-std::string signed_media_url(std::string_view storage_key, const CardSigning& signing);
+// Every JSON string "unsigned:<bucket>/<object>" in `json_text` becomes the signed URL
+// (api/media_urls.hpp: the one place media URLs are signed), or null.
+std::string sign_media_placeholders(std::string_view json_text, const MediaUrls& urls);
 
 // JSON Schema and example of one card (OpenAPI), and the keys ?view=compact keeps.
 const boost::json::value& vehicle_card_schema();

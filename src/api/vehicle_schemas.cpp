@@ -1,6 +1,7 @@
 #include "api/vehicle_schemas.hpp"
 
 #include "api/schemas.hpp"
+#include "api/vehicle_card.hpp"
 
 namespace forecourt::api::vehicle_schemas {
 
@@ -42,27 +43,28 @@ const boost::json::value& media_example() {
   return e;
 }
 
+// The search card (api/vehicle_card) plus the similarity score.
 const boost::json::value& similar_card_schema() {
-  static const auto s = schemas::json(R"({"type":"object",
-    "required":["id","title","year","price_current","mileage","media_hero_url","is_new","is_certified","location","similarity"],
-    "properties":{
-    "id":{"type":"string","format":"uuid"},"title":{"type":"string"},"year":{"type":"integer"},
-    "price_current":{"type":"number"},"mileage":{"type":"integer"},"body_type":{"type":"string"},
-    "fuel":{"type":"string"},"transmission":{"type":"string"},
-    "media_hero_url":{"type":["string","null"]},"is_new":{"type":"boolean"},
-    "is_certified":{"type":"boolean"},"is_special":{"type":"boolean"},
-    "location":{"type":["object","null"],"properties":{"id":{"type":"string"},"city":{"type":["string","null"]}}},
-    "similarity":{"type":"number","minimum":0,"maximum":1}}})");
+  static const auto s = [] {
+    boost::json::value schema = vehicle_card_schema();
+    auto& o = schema.as_object();
+    o["required"].as_array().emplace_back("similarity");
+    o["properties"].as_object()["similarity"] = {
+        {"type", "number"},
+        {"minimum", 0},
+        {"maximum", 1},
+        {"description", "How close to the viewed vehicle (1 = identical features)."}};
+    return schema;
+  }();
   return s;
 }
 
 const boost::json::value& similar_card_example() {
-  static const auto e = schemas::json(R"({"id":"5eed0001-0000-4000-8000-0000000000a7",
-    "title":"2020 Honda Accord Sport","year":2020,"price_current":21450.00,"mileage":38210,
-    "body_type":"sedan","fuel":"petrol","transmission":"cvt",
-    "media_hero_url":"https://api.forecourt.example/storage/v1/object/sign/vehicle-media/5eed0001-0000-4000-8000-0000000000a7/1.jpg?token=...",
-    "is_new":false,"is_certified":true,"is_special":false,
-    "location":{"id":"7b0d9c1e-3f4a-4c2b-9e1d-5a6b7c8d9e0f","city":"Austin"},"similarity":0.812})");
+  static const auto e = [] {
+    boost::json::value example = vehicle_card_example();
+    example.as_object()["similarity"] = 0.812;
+    return example;
+  }();
   return e;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/inventory_cache.hpp"
 #include "api/json_text.hpp"
 #include "api/media_urls.hpp"
 #include "api/routes.hpp"
@@ -124,8 +125,6 @@ constexpr std::string_view kTestDriveStartsSql = R"sql(
 select extract(epoch from s)::bigint
 from public.vehicle_test_drive_starts($1::uuid, now(), now() + interval '8 days') s
 )sql";
-
-constexpr std::string_view kInventoryVersionSql = "select public.inventory_version()::text";
 
 // ---------------------------------------------------------------------- sections
 enum class Section { page, media, similar, price_history };
@@ -428,84 +427,41 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
 }
 
 // ------------------------------------------------------------------------ caching
-// Vehicle responses are cached 120 s (spec §15) under a key that includes the inventory
-// version, which every write to vehicles, media or specs bumps: an edit is visible on the
-// next request. The in-process cache answers first, Redis second (shared by every server),
-// PostgreSQL last; Redis being down only costs speed. Only what the public sees is cached:
-// staff may see hidden cars and get their pages built fresh.
-// Known gap: the version is a sequence bumped inside the writing transaction, visible
-// before that transaction commits; a page built in that instant (microseconds) is cached
-// under the new version with the old data until the next write or the TTL.
+// Vehicle responses are cached 120 s (spec §15) through the same two-tier cache as search
+// (api/inventory_cache.hpp): keys carry the committed inventory version, which every write
+// to vehicles, media or specs bumps, so an edit is visible on the next request. Only what
+// the public sees is cached: staff may see hidden cars and get their pages built fresh.
 constexpr std::chrono::seconds kVehicleTtl{120};
 
 bool cacheable(const Request& req) {
-  return req.services->config.cache_enabled &&
-         (req.caller.app_role == "anonymous" || req.caller.app_role == "customer");
+  return req.caller.app_role == "anonymous" || req.caller.app_role == "customer";
 }
 
-asio::awaitable<std::string> inventory_version(Request& req) {
-  db::Transaction tx(req.services->db, http::db_identity(req), true);
-  db::Query query{kInventoryVersionSql, {}};
-  auto r = co_await tx.query_and_commit(std::move(query));
-  co_return std::string(r.text(0, 0));
-}
-
-asio::awaitable<std::optional<std::string>> redis_get(Request& req, const std::string& key) {
-  try {
-    std::vector<std::string> args{"GET", key};
-    auto reply = co_await req.services->redis.command(std::move(args));
-    if (reply.type == redis::Reply::Type::string) co_return std::move(reply.str);
-  } catch (const redis::RedisUnavailable&) {
-    // go on without Redis
-  }
-  co_return std::nullopt;
-}
-
-asio::awaitable<void> redis_put(Request& req, const std::string& key, const std::string& body) {
-  try {
-    std::vector<std::string> args{"SET", key, body, "EX", std::to_string(kVehicleTtl.count())};
-    co_await req.services->redis.command(std::move(args));
-  } catch (const redis::RedisUnavailable&) {
-    // go on without Redis
-  }
-}
-
-Response vehicle_response(std::string body, const Request& req) {
-  Response res = http::json_response(200, std::move(body));
-  // Staff pages may show hidden cars: never stored by shared caches.
-  if (!cacheable(req) && req.caller.app_role != "anonymous")
-    res.set(boost::beast::http::field::cache_control, "private, no-cache");
-  return res;
+// The body of a section, or 404: what the cache runs on a miss.
+asio::awaitable<std::string> required_body(Request& req, Section section, std::string id,
+                                           std::size_t limit) {
+  auto body = co_await build_body(req, section, id, limit);
+  if (!body) throw http::not_found("No vehicle has that id.");
+  co_return std::move(*body);
 }
 
 asio::awaitable<Response> serve(Request& req, Section section) {
   const std::string id = req.params.string("id");
   std::size_t limit = kSimilarOnPage;
   if (auto l = req.params.integer("limit")) limit = static_cast<std::size_t>(*l);
-  std::string key;
-  if (cacheable(req)) {
-    // Named first: a co_await inside a longer expression is another g++ 12 trap.
-    std::string version = co_await inventory_version(req);
-    key = "fc:vehicle:" + std::string(section_name(section)) + ":" + id + ":" +
-          std::to_string(limit) + ":v" + version;
-    if (auto hit = req.services->local_cache.get(key)) {
-      req.cache_hit = true;
-      co_return vehicle_response(std::move(*hit), req);
-    }
-    if (auto hit = co_await redis_get(req, key)) {
-      req.cache_hit = true;
-      req.services->local_cache.put(key, *hit, kVehicleTtl);
-      co_return vehicle_response(std::move(*hit), req);
-    }
-    req.cache_hit = false;
+  if (!cacheable(req)) {
+    // Staff pages may show hidden cars: never stored by shared caches.
+    auto body = co_await required_body(req, section, id, limit);
+    Response res = http::json_response(200, std::move(body));
+    res.set(boost::beast::http::field::cache_control, "private, no-cache");
+    co_return res;
   }
-  auto body = co_await build_body(req, section, id, limit);
-  if (!body) throw http::not_found("No vehicle has that id.");
-  if (!key.empty()) {
-    req.services->local_cache.put(key, *body, kVehicleTtl);
-    co_await redis_put(req, key, *body);
-  }
-  co_return vehicle_response(std::move(*body), req);
+  std::string key = "/vehicles/" + id + "/" + std::string(section_name(section)) +
+                    "?limit=" + std::to_string(limit);
+  BodyBuilder build = [&req, section, &id, limit]() {
+    return required_body(req, section, id, limit);
+  };
+  co_return co_await cached_json_response(req, key, kVehicleTtl, build);
 }
 
 asio::awaitable<Response> get_vehicle(Request& req) {

@@ -19,6 +19,19 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+// Text of a parameter value (defaults and examples are declared as text) as typed JSON.
+json::value typed_scalar(ParamType type, std::string_view text) {
+  std::string value(text);
+  try {
+    if (type == ParamType::integer) return std::stoll(value);
+    if (type == ParamType::number) return std::stod(value);
+  } catch (const std::exception&) {
+    return json::string(value);  // the route-table test reports it
+  }
+  if (type == ParamType::boolean) return value == "true";
+  return json::string(value);
+}
+
 json::object param_schema(const ParamSpec& p) {
   json::object s;
   switch (p.type) {
@@ -57,17 +70,24 @@ json::object param_schema(const ParamSpec& p) {
   bool numeric = p.type == ParamType::integer || p.type == ParamType::number;
   if (p.minimum) s[numeric ? "minimum" : "minLength"] = *p.minimum;
   if (p.maximum) s[numeric ? "maximum" : "maxLength"] = *p.maximum;
-  if (!p.default_value.empty()) {
-    if (p.type == ParamType::integer) {
-      s["default"] = std::stoll(p.default_value);
-    } else if (p.type == ParamType::boolean) {
-      s["default"] = p.default_value == "true";
-    } else {
-      s["default"] = p.default_value;
-    }
-  }
+  if (!p.default_value.empty()) s["default"] = typed_scalar(p.type, p.default_value);
   if (p.list) return json::object{{"type", "array"}, {"items", s}};
   return s;
+}
+
+// A parameter's example as the JSON value its schema describes: a list parameter's
+// "Toyota,Honda" is ["Toyota","Honda"], an integer's "2018" is 2018 (validators and
+// Redocly check examples against the schema, so text would not do).
+json::value typed_example(const ParamSpec& p) {
+  if (!p.list) return typed_scalar(p.type, p.example);
+  json::array items;
+  std::string_view rest = p.example;
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    items.push_back(typed_scalar(p.type, rest.substr(0, comma)));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return items;
 }
 
 json::object parameter(const ParamSpec& p) {
@@ -82,7 +102,7 @@ json::object parameter(const ParamSpec& p) {
     o["style"] = "form";
     o["explode"] = true;
   }
-  if (!p.example.empty()) o["example"] = p.example;
+  if (!p.example.empty()) o["example"] = typed_example(p);
   return o;
 }
 
@@ -263,8 +283,10 @@ json::object operation(const Route& r) {
       } else if (is_error) {
         media["example"] = error_example(resp.status, default_code(resp.status), resp.description);
       }
-      entry["content"] =
-          json::object{{is_error ? "application/vnd.api+json" : "application/json", media}};
+      std::string type = !resp.media_type.empty() ? resp.media_type
+                         : is_error               ? "application/vnd.api+json"
+                                                  : "application/json";
+      entry["content"] = json::object{{type, media}};
     }
     responses[std::to_string(resp.status)] = std::move(entry);
   }
@@ -306,15 +328,18 @@ std::string pretty_json(const json::value& value) {
   return out;
 }
 
+std::string openapi_path(std::string_view route_path) {
+  std::string path(route_path);
+  if (auto star = path.find("*}"); star != std::string::npos) path.erase(star, 1);
+  return path;
+}
+
 json::value openapi_document(const Router& router, std::string_view server_url) {
   json::object paths;
   std::set<std::string> tag_names;
   for (const auto& route : router.routes()) {
     if (!route->documented) continue;
-    // OpenAPI has no multi-segment parameter: "{path*}" is documented as "{path}".
-    std::string path = route->path;
-    if (auto star = path.find("*}"); star != std::string::npos) path.erase(star, 1);
-    auto& item = paths[path];
+    auto& item = paths[openapi_path(route->path)];
     if (!item.is_object()) item = json::object{};
     item.as_object()[lower(boost::beast::http::to_string(route->method))] = operation(*route);
     for (const auto& t : route->tags) tag_names.insert(t);

@@ -8,6 +8,10 @@ namespace forecourt::http {
 
 boost::json::value openapi_document(const Router& router, std::string_view server_url);
 
+// A route's path as the document names it: OpenAPI has no multi-segment parameter, so the
+// router's "{path*}" (the rest of the path) is written "{path}".
+std::string openapi_path(std::string_view route_path);
+
 // Two-space indented JSON with a final newline: the committed docs/openapi.json diffs well.
 std::string pretty_json(const boost::json::value& value);
 

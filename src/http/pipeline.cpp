@@ -373,7 +373,7 @@ Pipeline build_pipeline(const Config& config, const Router& router) {
       error_boundary_stage,
       make_waf_stage(config),
       [r](Request& req, const Next& next) { return route_stage(req, next, *r); },
-      auth_stage,  // needs req.route (access, sensitive); see http/auth.hpp
+      auth_stage,                     // needs req.route (access, sensitive); see http/auth.hpp
       make_rate_limit_stage(config),  // after auth: keyed by the user when signed in
       make_body_validation_stage(router),
       conditional_stage,

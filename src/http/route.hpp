@@ -34,6 +34,7 @@ struct ResponseSpec {
   std::string description;
   boost::json::value schema;   // JSON Schema of the body (null = no body)
   boost::json::value example;  // null = none
+  std::string media_type;      // empty: application/json (errors: application/vnd.api+json)
 };
 
 enum class CachePolicy {

@@ -131,7 +131,7 @@ TEST_F(StorageSignedUrl, PathTraversalIsRefused) {
        {"../outside.txt", "car-1/../../outside.txt", "./car-1/photo 1.jpg"}) {
     auto token = signed_url("vehicle-media", key);
     token = token.substr(token.find("?token="));
-    for (const std::string target :
+    for (const std::string& target :
          {"/storage/v1/object/sign/vehicle-media/" + key + token,
           "/storage/v1/object/sign/vehicle-media/car-1/%2e%2e/%2e%2e/outside.txt" + token}) {
       auto r = http_get(server_->port(), target);
