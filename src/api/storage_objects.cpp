@@ -32,19 +32,20 @@ using http::Response;
 
 namespace {
 
-// Storage's error shape: HTTP 400 for every client error, the real status in statusCode
-// (supabase/storage src/http/error-handler.ts).
+// Storage's error shape: HTTP 400 for client errors, the real status in statusCode
+// (supabase/storage src/http/error-handler.ts). A missing object is the exception: a real
+// 404 too, so browsers, CDNs and crawlers loading an <img src> see "gone", not "bad request".
 Response storage_error(std::string_view status_code, std::string_view code, std::string_view error,
-                       std::string_view message) {
+                       std::string_view message, int http_status = 400) {
   boost::json::object body{
       {"statusCode", status_code}, {"code", code}, {"error", error}, {"message", message}};
-  Response res = http::json_response(400, boost::json::value(std::move(body)));
+  Response res = http::json_response(http_status, boost::json::value(std::move(body)));
   res.set(bhttp::field::cache_control, "no-store");
   return res;
 }
 
 Response object_not_found() {
-  return storage_error("404", "NoSuchKey", "not_found", "Object not found");
+  return storage_error("404", "NoSuchKey", "not_found", "Object not found", 404);
 }
 
 bool valid_bucket(std::string_view b) {
@@ -391,12 +392,14 @@ void register_storage_routes(http::Router& router) {
            {206, "The requested byte range (Content-Range).", file_bytes_schema(),
             "(the bytes of the range)", "application/octet-stream"},
            {304, "Not modified (If-None-Match matched the ETag).", nullptr, nullptr},
-           {400,
-            "Storage-shaped error: bad, expired or foreign token, bad key, or "
-            "statusCode \"404\" when the object does not exist.",
+           {400, "Storage-shaped error: bad, expired or foreign token, or a bad key.",
             storage_error_schema(),
             schemas::json(
                 R"({"statusCode":"400","code":"ExpiredToken","error":"ExpiredToken","message":"The provided token has expired."})")},
+           {404, "The object does not exist (Storage's shape, statusCode \"404\").",
+            storage_error_schema(),
+            schemas::json(
+                R"({"statusCode":"404","code":"NoSuchKey","error":"not_found","message":"Object not found"})")},
            {416, "Range not satisfiable (Content-Range: bytes */<size>).", storage_error_schema(),
             schemas::json(
                 R"({"statusCode":"416","code":"InvalidRange","error":"InvalidRange","message":"The requested range is not satisfiable"})")}},
