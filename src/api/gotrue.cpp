@@ -235,7 +235,7 @@ void register_gotrue_routes(http::Router& router) {
                         "created with the user.");
   r.params = {redirect_to()};
   r.body_schema = schemas::json(R"({"type":"object","required":["email","password"],"properties":{
-    "email":{"type":"string","format":"email"},"password":{"type":"string","description":"At least 6 characters; shorter gets 422 weak_password in GoTrue's shape"},
+    "email":{"type":"string","format":"email"},"password":{"type":"string","description":"At least 6 characters; a shorter one is refused: 422 weak_password"},
     "data":{"type":"object","description":"user_metadata"},
     "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"},
     "code_challenge":{"type":["string","null"],"description":"PKCE, sent by auth-js"},
@@ -298,7 +298,7 @@ void register_gotrue_routes(http::Router& router) {
                    "factor, a password change needs an aal2 session.");
   r.params = {redirect_to()};
   r.body_schema = schemas::json(R"({"type":"object","properties":{"email":{"type":"string"},
-    "password":{"type":"string","description":"At least 6 characters; shorter gets 422 weak_password in GoTrue's shape"},"data":{"type":"object"}}})");
+    "password":{"type":"string","description":"At least 6 characters; a shorter one is refused: 422 weak_password"},"data":{"type":"object"}}})");
   r.body_example = schemas::json(R"({"data":{"full_name":"Casey C. Customer"}})");
   r.responses = {
       {200, "The updated user.", user_schema(), user_example()},

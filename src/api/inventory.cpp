@@ -118,7 +118,6 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
       ",\"links\":" + json::serialize(page_links(req, q, last_page)) + "}";
 }
 
-
 asio::awaitable<Response> serve_listing(Request& req, InventoryPreset preset) {
   auto q = parse_inventory_query(req.params, preset);
   std::string key = req.path + "?" + canonical_query(req.params);

@@ -129,7 +129,7 @@ boost::json::value page_schema() {
       "days":{"type":"array","items":{"type":"object","properties":{
         "date":{"type":"string","format":"date"},
         "slots":{"type":"array","items":{"type":"string","format":"date-time"}}}}}}},
-    "json_ld":{"type":"object","description":"schema.org Car as JSON-LD, for the page's application/ld+json script element"}}})");
+    "json_ld":{"type":"object","description":"schema.org Car as JSON-LD, for an application/ld+json script element of the page"}}})");
   auto& props = vehicle.at("properties").as_object();
   props["media"] = media_schema();
   props["price_history"] = boost::json::value{{"type", "array"}, {"items", price_point_schema()}};

@@ -133,7 +133,7 @@ TEST_F(StorageSignedUrl, PathTraversalIsRefused) {
     auto token = signed_url("vehicle-media", key);
     token = token.substr(token.find("?token="));
     for (const std::string& target :
-         {"/storage/v1/object/sign/vehicle-media/" + key + token,
+         {std::string("/storage/v1/object/sign/vehicle-media/").append(key).append(token),
           "/storage/v1/object/sign/vehicle-media/car-1/%2e%2e/%2e%2e/outside.txt" + token}) {
       auto r = http_get(server_->port(), target);
       EXPECT_NE(r.status, 200) << target;

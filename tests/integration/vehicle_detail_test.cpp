@@ -112,7 +112,7 @@ TEST_F(VehicleDetail, PageHasEverySection) {
         << url;
     EXPECT_NE(url.find("?token="), std::string::npos);
   }
-  EXPECT_GT(media.at("urls_expire_at").as_int64(), std::time(nullptr) + std::time_t{13 * 60});
+  EXPECT_GT(media.at("urls_expire_at").as_int64(), std::time(nullptr) + std::time_t{13} * 60);
   EXPECT_TRUE(media.at("spin360").is_array());
   EXPECT_TRUE(media.at("videos").is_array());
 
