@@ -90,7 +90,7 @@ asio::awaitable<Response> refresh(Request& req) {
   });
 }
 
-asio::awaitable<Response> logout(Request& req) {
+asio::awaitable<Response> sign_out(Request& req) {
   require_embedded(req);
   co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
     auto token = co_await auth_flows::require_user(r);
@@ -196,7 +196,7 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
       .rate_class = "auth"});
   router.add(Route{.method = Verb::post,
                    .path = "/auth/logout",
-                   .handler = logout,
+                   .handler = sign_out,
                    .operation_id = "logout",
                    .summary = "Sign out",
                    .description =

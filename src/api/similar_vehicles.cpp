@@ -65,13 +65,19 @@ from ids
 join public.vehicles v on v.id = ids.id
 )sql";
 
-std::int64_t to_int(std::string_view text) {
-  std::int64_t v = 0;
-  std::from_chars(text.data(), text.data() + text.size(), v);
-  return v;
-}
-
 }  // namespace
+
+domain::VehicleFeatures vehicle_features(const db::PgResult& rows, int row) {
+  domain::VehicleFeatures f;
+  f.id = rows.text(row, "id");
+  f.price = domain::Cents{rows.integer(row, "price_current_cents")};
+  f.year = static_cast<int>(rows.integer(row, "year"));
+  f.body_type = rows.text(row, "body_type");
+  f.make = rows.text(row, "make");
+  f.model = rows.text(row, "model");
+  f.mileage = static_cast<int>(rows.integer(row, "mileage"));
+  return f;
+}
 
 std::string_view similar_candidates_sql() {
   static const std::string sql = [] {
@@ -98,14 +104,7 @@ std::string similar_vehicles_json(const db::PgResult& rows, const domain::Vehicl
   std::unordered_map<std::string, int> row_of;
   candidates.reserve(static_cast<std::size_t>(rows.rows()));
   for (int r = 0; r < rows.rows(); ++r) {
-    domain::VehicleFeatures f;
-    f.id = rows.text(r, "id");
-    f.price = domain::Cents{to_int(rows.text(r, "price_current_cents"))};
-    f.year = static_cast<int>(to_int(rows.text(r, "year")));
-    f.body_type = rows.text(r, "body_type");
-    f.make = rows.text(r, "make");
-    f.model = rows.text(r, "model");
-    f.mileage = static_cast<int>(to_int(rows.text(r, "mileage")));
+    auto f = vehicle_features(rows, r);
     row_of.emplace(f.id, r);
     candidates.push_back(std::move(f));
   }

@@ -18,6 +18,10 @@ std::string_view similar_candidates_sql();
 inline constexpr std::size_t kSimilarOnPage = 8;
 inline constexpr std::size_t kSimilarMax = 24;
 
+// What the ranking compares, read from row `row` (columns id, price_current_cents, year,
+// body_type, make, model, mileage): the candidates' rows and the vehicle page's own row.
+domain::VehicleFeatures vehicle_features(const db::PgResult& rows, int row);
+
 // The `limit` best candidates of `rows` (similar_candidates_sql) as cards, best first.
 // JSON text (an array), so PostgreSQL's rendering of numeric prices is kept as is.
 std::string similar_vehicles_json(const db::PgResult& rows, const domain::VehicleFeatures& target,

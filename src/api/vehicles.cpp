@@ -57,7 +57,7 @@ select json_build_object(
            'id', l.id, 'name', l.name, 'city', l.city, 'state', l.state, 'address', l.address,
            'postal_code', l.postal_code, 'country', l.country, 'phone', l.phone,
            'timezone', l.timezone) end)::text as vehicle,
-       v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage, v.vin,
+       v.id, v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage, v.vin,
        coalesce(v.stock_no, '') as stock_no, coalesce(v.trim, '') as trim, v.fuel,
        v.transmission, coalesce(v.drivetrain, '') as drivetrain,
        coalesce(v.color_ext, '') as color_ext, coalesce(v.color_int, '') as color_int,
@@ -154,17 +154,6 @@ std::optional<int> opt_int(const db::PgResult& r, std::string_view col) {
   return static_cast<int>(to_int(r.text(0, col)));
 }
 
-domain::VehicleFeatures target_features(const db::PgResult& v, std::string_view id) {
-  domain::VehicleFeatures f;
-  f.id = id;
-  f.price = domain::Cents{to_int(v.text(0, "price_current_cents"))};
-  f.year = static_cast<int>(to_int(v.text(0, "year")));
-  f.body_type = v.text(0, "body_type");
-  f.make = v.text(0, "make");
-  f.model = v.text(0, "model");
-  f.mileage = static_cast<int>(to_int(v.text(0, "mileage")));
-  return f;
-}
 
 // media: {"images": [...], "spin360": [...], "videos": [...]}, each item with a signed url
 // (and signed variants, when the media job produced them).
@@ -397,7 +386,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     case Section::price_history:
       co_return "{\"data\":" + std::string(results.at(next).text(0, 0)) + "}";
     case Section::similar: {
-      auto cards = similar_vehicles_json(results.at(next), target_features(vehicle, id),
+      auto cards = similar_vehicles_json(results.at(next), vehicle_features(vehicle, 0),
                                          similar_limit, urls);
       co_return "{\"data\":" + cards + "}";
     }
@@ -410,7 +399,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   const auto& similar_rows = results.at(next++);
   const auto& bookings = results.at(next++);
   auto media = media_json(media_rows, urls);
-  auto target = target_features(vehicle, id);
+  auto target = vehicle_features(vehicle, 0);
   std::string members;
   auto add = [&members](std::string_view key, std::string_view value) {
     if (!members.empty()) members += ',';

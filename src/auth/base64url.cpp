@@ -19,7 +19,7 @@ constexpr std::array<std::uint8_t, 256> make_decode_table() {
 }
 constexpr auto kDecode = make_decode_table();
 
-Problem malformed(std::string detail) {
+Problem bad_base64url(std::string detail) {
   return Problem{"malformed_base64url", std::move(detail), ""};
 }
 
@@ -44,14 +44,14 @@ std::string base64url_encode(std::string_view bytes) {
 
 Result<std::string> base64url_decode(std::string_view text) {
   // A lone trailing character carries only 6 bits: no byte string encodes to that length.
-  if (text.size() % 4 == 1) return malformed("impossible base64url length");
+  if (text.size() % 4 == 1) return bad_base64url("impossible base64url length");
   std::string out;
   out.reserve(text.size() * 3 / 4);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (char c : text) {
     const std::uint8_t sextet = kDecode[static_cast<unsigned char>(c)];
-    if (sextet == kInvalid) return malformed("character outside the base64url alphabet");
+    if (sextet == kInvalid) return bad_base64url("character outside the base64url alphabet");
     buffer = (buffer << 6) | sextet;
     bits += 6;
     if (bits >= 8) {
@@ -60,7 +60,7 @@ Result<std::string> base64url_decode(std::string_view text) {
     }
   }
   if ((buffer & ((1u << bits) - 1)) != 0)
-    return malformed("non-zero unused bits in the last character");
+    return bad_base64url("non-zero unused bits in the last character");
   return out;
 }
 

@@ -12,7 +12,7 @@ using namespace test;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const KeyStore::Clock::time_point kStart = KeyStore::Clock::time_point{} + std::chrono::hours{1000};
+const KeyStore::Clock::time_point kCacheStart = KeyStore::Clock::time_point{} + std::chrono::hours{1000};
 
 boost::json::object renamed_kid(boost::json::object jwk) {
   jwk["kid"] = "es-a";  // another key published under the cached token's kid
@@ -24,7 +24,7 @@ class JwtVerifiedCache : public ::testing::Test {
   void SetUp() override {
     keys_.set_legacy_hs256_secret(kLegacySecret);
     ASSERT_TRUE(
-        keys_.load_jwks(jwks_json({es_key_a().public_jwk(), rs_key().public_jwk()}), kStart));
+        keys_.load_jwks(jwks_json({es_key_a().public_jwk(), rs_key().public_jwk()}), kCacheStart));
   }
   KeyStore keys_{
       KeyStoreOptions{.removed_key_grace = seconds{0}, .verified_token_cache_entries = 64}};
@@ -70,7 +70,7 @@ TEST_F(JwtVerifiedCache, AudienceAndIssuerAreCheckedOnEveryHit) {
 TEST_F(JwtVerifiedCache, RemovingTheKeyInvalidatesCachedTokens) {
   const std::string token = es_key_a().sign(user_claims());
   ASSERT_TRUE(verify_jwt(token, keys_, options_at()));
-  ASSERT_TRUE(keys_.load_jwks(jwks_json({rs_key().public_jwk()}), kStart + minutes{1}));
+  ASSERT_TRUE(keys_.load_jwks(jwks_json({rs_key().public_jwk()}), kCacheStart + minutes{1}));
   EXPECT_EQ(problem_code(verify_jwt(token, keys_, options_at())), "unknown_kid");
 }
 
@@ -78,7 +78,7 @@ TEST_F(JwtVerifiedCache, ReplacingTheKeyInvalidatesCachedTokens) {
   const std::string token = es_key_a().sign(user_claims());
   ASSERT_TRUE(verify_jwt(token, keys_, options_at()));
   ASSERT_TRUE(
-      keys_.load_jwks(jwks_json({renamed_kid(es_key_b().public_jwk())}), kStart + minutes{1}));
+      keys_.load_jwks(jwks_json({renamed_kid(es_key_b().public_jwk())}), kCacheStart + minutes{1}));
   EXPECT_EQ(problem_code(verify_jwt(token, keys_, options_at())), "bad_signature");
 }
 
@@ -86,7 +86,7 @@ TEST_F(JwtVerifiedCache, ReloadingTheSameKeysKeepsCachedTokensValid) {
   const std::string token = es_key_a().sign(user_claims());
   ASSERT_TRUE(verify_jwt(token, keys_, options_at()));
   ASSERT_TRUE(keys_.load_jwks(jwks_json({es_key_a().public_jwk(), rs_key().public_jwk()}),
-                              kStart + minutes{10}));
+                              kCacheStart + minutes{10}));
   EXPECT_EQ(problem_code(verify_jwt(token, keys_, options_at())), "ok");
   EXPECT_EQ(keys_.verified_cache_size(), 1u);
 }

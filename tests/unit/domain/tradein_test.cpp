@@ -24,7 +24,7 @@ ValuationRule camry_rule() {
   return r;  // defaults: 12%/year, 12k miles/year, $60 per 1000, spread 6%, floor $500
 }
 
-TradeInVehicle camry(int year = 2019, int mileage = 60'000, int grade = 4) {
+TradeInVehicle camry_trade(int year = 2019, int mileage = 60'000, int grade = 4) {
   return TradeInVehicle{"Toyota", "Camry", "sedan", year, mileage, grade};
 }
 
@@ -37,7 +37,7 @@ Result<TradeInEstimate> estimate(const TradeInVehicle& v, const std::vector<Valu
 //   value = max(min, (base*(1-dep)^age - excess/1000*penalty) * cond[grade] * index)
 //   low/high = round(value*(1 -/+ spread) / 50) * 50
 TEST(DomainTradeIn, DepreciatesByAge) {
-  auto e = estimate(camry(), {camry_rule()});
+  auto e = estimate(camry_trade(), {camry_rule()});
   ASSERT_TRUE(e.ok()) << e.problem().detail;
   EXPECT_EQ(e->value, *parse_money("13003.31"));  // 28000 * 0.88^6
   EXPECT_EQ(e->low, Cents::dollars(12'200));
@@ -48,12 +48,12 @@ TEST(DomainTradeIn, DepreciatesByAge) {
 
 TEST(DomainTradeIn, PenalisesMilesBeyondTheAllowanceThenConditionAndMarket) {
   // 120k miles at 6 years: 36k over the 84k allowance -> $2160; grade 3 (0.92); index 1.05.
-  auto e = estimate(camry(2019, 120'000, 3), {camry_rule()}, 1.05L);
+  auto e = estimate(camry_trade(2019, 120'000, 3), {camry_rule()}, 1.05L);
   EXPECT_EQ(e->value, *parse_money("10474.64"));
   EXPECT_EQ(e->low, Cents::dollars(9'850));
   EXPECT_EQ(e->high, Cents::dollars(11'100));
   EXPECT_EQ(e->market_index, 1.05L);
-  auto poor = estimate(camry(2019, 120'000, 1), {camry_rule()}, 0.9L);
+  auto poor = estimate(camry_trade(2019, 120'000, 1), {camry_rule()}, 0.9L);
   EXPECT_EQ(poor->low, Cents::dollars(6'400));
   EXPECT_EQ(poor->high, Cents::dollars(7'250));
 }
@@ -64,7 +64,7 @@ TEST(DomainTradeIn, EachConditionGradeUsesItsMultiplier) {
   rule.annual_depreciation = 0;
   rule.spread = 0;
   for (int grade = 1; grade <= 5; ++grade) {
-    auto e = estimate(camry(2024, 0, grade), {rule});
+    auto e = estimate(camry_trade(2024, 0, grade), {rule});
     EXPECT_EQ(e->value, Cents::dollars(std::int64_t{2'800} * (4 + grade))) << grade;
   }
 }
@@ -73,7 +73,7 @@ TEST(DomainTradeIn, FloorsAtTheMinimumValue) {
   auto rule = camry_rule();
   rule.year_min = 1990;
   rule.base_value = Cents::dollars(3'000);
-  auto e = estimate(camry(2005, 300'000, 1), {rule});
+  auto e = estimate(camry_trade(2005, 300'000, 1), {rule});
   EXPECT_EQ(e->value, Cents::dollars(500));
   EXPECT_EQ(e->low, Cents::dollars(450));
   EXPECT_EQ(e->high, Cents::dollars(550));
@@ -82,7 +82,7 @@ TEST(DomainTradeIn, FloorsAtTheMinimumValue) {
 TEST(DomainTradeIn, NextYearsModelHasNoAge) {
   auto rule = camry_rule();
   rule.year_max = 2026;
-  auto e = estimate(camry(2026, 5'000, 5), {rule});
+  auto e = estimate(camry_trade(2026, 5'000, 5), {rule});
   EXPECT_EQ(e->value, Cents::dollars(29'680));  // 28000 * 1.06
   EXPECT_EQ(e->low, Cents::dollars(27'900));
   EXPECT_EQ(e->high, Cents::dollars(31'450));
@@ -110,7 +110,7 @@ std::vector<ValuationRule> layered_rules() {
 
 TEST(DomainTradeIn, TheMostSpecificRuleWins) {
   const auto rules = layered_rules();
-  EXPECT_EQ(estimate(camry(), rules)->rule_id, "camry");  // case-insensitive model and make
+  EXPECT_EQ(estimate(camry_trade(), rules)->rule_id, "camry");  // case-insensitive model and make
   EXPECT_EQ(estimate({"Toyota", "Corolla", "sedan", 2019, 0, 3}, rules)->rule_id, "toyota");
   EXPECT_EQ(estimate({"Honda", "Accord", "sedan", 2019, 0, 3}, rules)->rule_id, "sedans");
   EXPECT_EQ(estimate({"Honda", "CR-V", "suv", 2019, 0, 3}, rules)->rule_id, "any");
@@ -123,29 +123,29 @@ TEST(DomainTradeIn, TiesGoToPriorityThenToTheSmallerId) {
   auto second_camry = rules[3];
   second_camry.id = "camry-0";
   rules.push_back(second_camry);
-  EXPECT_EQ(estimate(camry(), rules)->rule_id, "camry");  // "camry" < "camry-0"
+  EXPECT_EQ(estimate(camry_trade(), rules)->rule_id, "camry");  // "camry" < "camry-0"
   rules.back().priority = 1;
-  EXPECT_EQ(estimate(camry(), rules)->rule_id, "camry-0");
+  EXPECT_EQ(estimate(camry_trade(), rules)->rule_id, "camry-0");
   // The input order does not matter.
   std::vector<ValuationRule> reversed(rules.rbegin(), rules.rend());
-  EXPECT_EQ(estimate(camry(), reversed)->rule_id, "camry-0");
+  EXPECT_EQ(estimate(camry_trade(), reversed)->rule_id, "camry-0");
 }
 
 TEST(DomainTradeIn, RulesOutsideTheirYearsDoNotApply) {
   auto rules = layered_rules();
   rules[3].year_min = 2020;  // the Camry rule no longer covers 2019
-  EXPECT_EQ(estimate(camry(), rules)->rule_id, "toyota");
-  EXPECT_TRUE(rule_matches(rules[3], camry(2020)));
-  EXPECT_FALSE(rule_matches(rules[3], camry(2019)));
+  EXPECT_EQ(estimate(camry_trade(), rules)->rule_id, "toyota");
+  EXPECT_TRUE(rule_matches(rules[3], camry_trade(2020)));
+  EXPECT_FALSE(rule_matches(rules[3], camry_trade(2019)));
   rules[3].year_max = 2021;
-  EXPECT_FALSE(rule_matches(rules[3], camry(2022)));
+  EXPECT_FALSE(rule_matches(rules[3], camry_trade(2022)));
 }
 
 TEST(DomainTradeIn, NoMatchingRuleIsAProblemNotAGuess) {
   auto e = estimate({"Lada", "Niva", "suv", 2019, 0, 3}, {camry_rule()});
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.problem().code, "no_valuation_rule");
-  EXPECT_EQ(estimate(camry(), {}).problem().code, "no_valuation_rule");
+  EXPECT_EQ(estimate(camry_trade(), {}).problem().code, "no_valuation_rule");
 }
 
 TEST(DomainTradeIn, InputsAreValidatedAndNamed) {
@@ -156,19 +156,19 @@ TEST(DomainTradeIn, InputsAreValidatedAndNamed) {
   };
   EXPECT_EQ(field_of({"", "Camry", "sedan", 2019, 0, 3}), "make");
   EXPECT_EQ(field_of({"Toyota", "", "sedan", 2019, 0, 3}), "model");
-  EXPECT_EQ(field_of(camry(1899)), "year");
-  EXPECT_EQ(field_of(camry(kCurrentYear + 2)), "year");
-  EXPECT_EQ(field_of(camry(2019, -1)), "mileage");
-  EXPECT_EQ(field_of(camry(2019, 2'000'001)), "mileage");
-  EXPECT_EQ(field_of(camry(2019, 0, 0)), "condition_grade");
-  EXPECT_EQ(field_of(camry(2019, 0, 6)), "condition_grade");
-  EXPECT_EQ(field_of(camry(), 0.0L), "market_index");
-  EXPECT_EQ(field_of(camry(), 10.0L), "market_index");
-  EXPECT_EQ(field_of(camry(), -1.0L), "market_index");
-  EXPECT_EQ(field_of(camry(), std::numeric_limits<long double>::quiet_NaN()), "market_index");
-  EXPECT_EQ(field_of(camry(), std::numeric_limits<long double>::infinity()), "market_index");
-  EXPECT_EQ(field_of(camry(2019, 2'000'000, 5), 9.99L), "ok");
-  EXPECT_EQ(estimate(camry(1899), rules).problem().code, "out_of_range");
+  EXPECT_EQ(field_of(camry_trade(1899)), "year");
+  EXPECT_EQ(field_of(camry_trade(kCurrentYear + 2)), "year");
+  EXPECT_EQ(field_of(camry_trade(2019, -1)), "mileage");
+  EXPECT_EQ(field_of(camry_trade(2019, 2'000'001)), "mileage");
+  EXPECT_EQ(field_of(camry_trade(2019, 0, 0)), "condition_grade");
+  EXPECT_EQ(field_of(camry_trade(2019, 0, 6)), "condition_grade");
+  EXPECT_EQ(field_of(camry_trade(), 0.0L), "market_index");
+  EXPECT_EQ(field_of(camry_trade(), 10.0L), "market_index");
+  EXPECT_EQ(field_of(camry_trade(), -1.0L), "market_index");
+  EXPECT_EQ(field_of(camry_trade(), std::numeric_limits<long double>::quiet_NaN()), "market_index");
+  EXPECT_EQ(field_of(camry_trade(), std::numeric_limits<long double>::infinity()), "market_index");
+  EXPECT_EQ(field_of(camry_trade(2019, 2'000'000, 5), 9.99L), "ok");
+  EXPECT_EQ(estimate(camry_trade(1899), rules).problem().code, "out_of_range");
   EXPECT_EQ(estimate({"", "x", "", 2019, 0, 3}, rules).problem().code, "required");
 }
 
