@@ -22,3 +22,9 @@ request = function()
   i = i + 1
   return wrk.format("GET", queries[(i % #queries) + 1])
 end
+
+done = function(summary, latency, requests)
+  io.write(string.format("p95 %.2f ms, p99 %.2f ms, %d requests, %d non-2xx, %d timeouts\n",
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.requests,
+    summary.errors.status, summary.errors.timeout))
+end

@@ -4,24 +4,91 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdlib>
-#include <map>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "api/inventory_cache.hpp"
+#include "app/services.hpp"
 #include "core/log.hpp"
 
 namespace forecourt::api {
 namespace {
 
-// Text facets, in FacetDef order where they have one; drivetrain is a plain filter.
+using Word = std::uint64_t;
+constexpr std::size_t kWordBits = 64;
+// Slots are added in steps of this many, so bitmaps grow rarely (and by 8 KiB each).
+constexpr std::size_t kGrowSlots = 65536;
+
+// ------------------------------------------------------------------ bitmaps
+struct Bitmap {
+  std::vector<Word> w;
+  void set(std::size_t i) { w[i / kWordBits] |= Word{1} << (i % kWordBits); }
+  void reset(std::size_t i) { w[i / kWordBits] &= ~(Word{1} << (i % kWordBits)); }
+  [[nodiscard]] bool test(std::size_t i) const {
+    return ((w[i / kWordBits] >> (i % kWordBits)) & 1U) != 0;
+  }
+};
+
+// The counting loops: popcnt/AVX2 where the CPU has them, chosen once at load (ifunc).
+__attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount(const Word* a,
+                                                                               std::size_t n) {
+  long long c = 0;
+  for (std::size_t i = 0; i < n; ++i) c += std::popcount(a[i]);
+  return c;
+}
+
+__attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount_and(const Word* a,
+                                                                                   const Word* b,
+                                                                                   std::size_t n) {
+  long long c = 0;
+  for (std::size_t i = 0; i < n; ++i) c += std::popcount(a[i] & b[i]);
+  return c;
+}
+
+__attribute__((target_clones("avx2", "default"))) void and_into(Word* a, const Word* b,
+                                                                std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) a[i] &= b[i];
+}
+
+__attribute__((target_clones("avx2", "default"))) void or_into(Word* a, const Word* b,
+                                                               std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) a[i] |= b[i];
+}
+
+// Bits of slots whose value lies in [lo, hi]: a branch-free pass the compiler vectorises.
+template <class T>
+void range_bits(const std::vector<T>& col, long long lo, long long hi, Bitmap& out) {
+  std::size_t n = col.size();
+  for (std::size_t w = 0; w * kWordBits < n; ++w) {
+    Word bits = 0;
+    std::size_t end = std::min(n, (w + 1) * kWordBits);
+    for (std::size_t i = w * kWordBits; i < end; ++i) {
+      Word in = static_cast<Word>(static_cast<long long>(col[i]) >= lo) &
+                static_cast<Word>(static_cast<long long>(col[i]) <= hi);
+      bits |= in << (i - w * kWordBits);
+    }
+    out.w[w] = bits;
+  }
+}
+
+// ------------------------------------------------------------------ dimensions
+// Facet dimensions in FacetDef order (make .. mileage), then drivetrain (a plain filter).
 enum Dim : std::size_t {
   kMake,
   kModel,
@@ -31,228 +98,704 @@ enum Dim : std::size_t {
   kColor,
   kCondition,
   kLocation,
+  kYear,
+  kPrice,
+  kMileage,
   kDrivetrain,
-  kTextDims
+  kDims
+};
+constexpr std::size_t kFacets = kDrivetrain;  // dims that are facets
+constexpr std::size_t kTextDims = 9;          // make .. location, then drivetrain (by column)
+constexpr std::array<const char*, kFacets> kFacetNames = {
+    "make",      "model",    "body_type", "fuel",  "transmission", "color",
+    "condition", "location", "year",      "price", "mileage"};
+constexpr int kMinYear = 1900;
+// Text dims have a NULL code 0 that has no bitmap and is never counted.
+constexpr bool is_text(std::size_t d) { return d < kYear || d == kDrivetrain; }
+constexpr int kMaxYear = 2100;
+
+// One dimension: a code per slot (0 = NULL), and per code its label, bitmap and count.
+struct Dimension {
+  std::vector<std::uint16_t> col;
+  std::vector<std::string> label;  // code -> facet key ("" for 0)
+  std::vector<Bitmap> bits;        // code -> slots (empty vector until first used)
+  std::vector<long long> count;    // code -> visible cars
+  std::unordered_map<std::string, std::uint16_t> code_of;
+  bool ordered_by_code = false;  // year and buckets: output in code order, not by label
+
+  std::uint16_t code(const std::string& value) {
+    auto [it, added] = code_of.try_emplace(value, static_cast<std::uint16_t>(label.size()));
+    if (added) {
+      label.push_back(value);
+      bits.emplace_back();
+      count.push_back(0);
+    }
+    return it->second;
+  }
+  [[nodiscard]] std::optional<std::uint16_t> find(const std::string& value) const {
+    auto it = code_of.find(value);
+    if (it == code_of.end()) return std::nullopt;
+    return it->second;
+  }
 };
 
-struct Row {
-  std::int64_t price_cents;
-  std::int32_t mileage;
-  std::int16_t year;
-  std::array<std::uint16_t, kTextDims> code;  // 0 = NULL, else 1 + index into dict
-  bool special;
+// A vehicle as read from PostgreSQL (the columns of kSelect, in order).
+struct VehicleRow {
+  std::array<std::uint8_t, 16> id{};
+  std::array<std::string, kTextDims> text;  // make .. location_id, drivetrain; "" = NULL
+  std::array<bool, kTextDims> null{};
+  int year = 0;
+  long long price_cents = 0;
+  long long mileage = 0;
+  bool special = false;
 };
 
-struct Snapshot {
-  long long version = -1;
-  std::array<std::vector<std::string>, kTextDims> dict;  // code - 1 -> value
-  std::vector<Row> rows;
+// Generated ids differ only in a few bytes (seed_uuid), so every byte must reach the low
+// bits the table indexes by: the splitmix64 finaliser over both halves.
+struct IdHash {
+  std::size_t operator()(const std::array<std::uint8_t, 16>& id) const {
+    std::uint64_t a = 0;
+    std::uint64_t b = 0;
+    std::memcpy(&a, id.data(), 8);
+    std::memcpy(&b, id.data() + 8, 8);
+    std::uint64_t x = a ^ (b + 0x9E3779B97F4A7C15ULL + (a << 6) + (a >> 2));
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return static_cast<std::size_t>(x ^ (x >> 31));
+  }
 };
 
-// Column order of kLoadSql: the text dims first (in Dim order), then the numbers.
-constexpr const char* kLoadSql =
-    "declare facet_rows no scroll cursor for select make, model, body_type, fuel, transmission, "
-    "color_ext, condition, location_id::text, drivetrain, year, price_current_cents, mileage, "
-    "is_special from public.vehicles where visible";
+std::optional<std::array<std::uint8_t, 16>> parse_uuid(std::string_view s) {
+  std::array<std::uint8_t, 16> out{};
+  std::size_t n = 0;
+  int half = -1;
+  for (char c : s) {
+    int v = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (c == '-') continue;
+    if (v < 0 || n >= 16) return std::nullopt;
+    if (half < 0) {
+      half = v;
+    } else {
+      out[n++] = static_cast<std::uint8_t>(half * 16 + v);
+      half = -1;
+    }
+  }
+  if (n != 16) return std::nullopt;
+  return out;
+}
+
+// Column order: id, the text dims in Dim order (make .. location, then drivetrain), numbers.
+constexpr const char* kColumns =
+    "id::text, make, model, body_type, fuel, transmission, color_ext, condition, "
+    "location_id::text, drivetrain, year, price_current_cents, mileage, is_special";
+
+VehicleRow parse_vehicle(PGresult* r, int i) {
+  VehicleRow row;
+  if (auto id = parse_uuid(PQgetvalue(r, i, 0))) row.id = *id;
+  for (std::size_t d = 0; d < kTextDims; ++d) {
+    int c = static_cast<int>(d) + 1;
+    row.null[d] = PQgetisnull(r, i, c) != 0;
+    if (!row.null[d]) row.text[d] = PQgetvalue(r, i, c);
+  }
+  row.year = std::atoi(PQgetvalue(r, i, 10));
+  row.price_cents = std::atoll(PQgetvalue(r, i, 11));
+  row.mileage = std::atoll(PQgetvalue(r, i, 12));
+  row.special = PQgetvalue(r, i, 13)[0] == 't';
+  return row;
+}
+
+// ------------------------------------------------------------------ the index data
+class FacetData {
+ public:
+  long long version = -1;  // committed inventory version this data is current for
+  std::string snapshot;    // pg_current_snapshot() of the last read (the change feed's cursor)
+  std::chrono::steady_clock::time_point synced_at;
+
+  FacetData() {
+    // Year and bucket codes are fixed, in output order, so counts come out ordered.
+    for (int y = kMinYear; y <= kMaxYear; ++y) dims_[kYear].code(std::to_string(y));
+    for (std::size_t b = 0; b <= price_bucket_edges_dollars().size(); ++b)
+      dims_[kPrice].code(bucket_label(price_bucket_edges_dollars(), b));
+    for (std::size_t b = 0; b <= mileage_bucket_edges().size(); ++b)
+      dims_[kMileage].code(bucket_label(mileage_bucket_edges(), b));
+    for (auto d : {kYear, kPrice, kMileage}) dims_[d].ordered_by_code = true;
+    for (std::size_t d = 0; d < kDims; ++d) {
+      if (is_text(d)) dims_[d].code("");  // code 0 = NULL
+    }
+  }
+
+  [[nodiscard]] std::size_t size() const { return live_count_; }
+
+  void upsert(const VehicleRow& row) {
+    auto it = slot_of_.find(row.id);
+    std::size_t slot = 0;
+    if (it != slot_of_.end()) {
+      slot = it->second;
+      clear_slot(slot);
+    } else {
+      slot = take_slot();
+      slot_of_.emplace(row.id, static_cast<std::uint32_t>(slot));
+    }
+    fill_slot(slot, row);
+  }
+
+  void erase(const std::array<std::uint8_t, 16>& id) {
+    auto it = slot_of_.find(id);
+    if (it == slot_of_.end()) return;
+    clear_slot(it->second);
+    free_.push_back(it->second);
+    slot_of_.erase(it);
+  }
+
+  void reserve(std::size_t n) { slot_of_.reserve(n); }
+
+  [[nodiscard]] FacetCounts count(const InventoryQuery& q, const std::string* text_ids) const;
+
+ private:
+  std::size_t take_slot() {
+    if (!free_.empty()) {
+      std::size_t s = free_.back();
+      free_.pop_back();
+      return s;
+    }
+    std::size_t s = slots_++;
+    if (s >= capacity_) grow(capacity_ + kGrowSlots);
+    return s;
+  }
+
+  void grow(std::size_t capacity) {
+    capacity_ = capacity;
+    std::size_t words = capacity / kWordBits;
+    live_.w.resize(words, 0);
+    special_.w.resize(words, 0);
+    for (auto& dim : dims_) {
+      dim.col.resize(capacity, 0);
+      for (auto& b : dim.bits) {
+        if (!b.w.empty()) b.w.resize(words, 0);
+      }
+    }
+    year_.resize(capacity, 0);
+    price_.resize(capacity, 0);
+    mileage_.resize(capacity, 0);
+  }
+
+  void set_code(Dim d, std::size_t slot, std::uint16_t code) {
+    Dimension& dim = dims_[d];
+    dim.col[slot] = code;
+    if (code == 0 && is_text(d)) return;  // NULL text: no bitmap (never counted)
+    auto& bits = dim.bits[code];
+    if (bits.w.empty()) bits.w.assign(capacity_ / kWordBits, 0);
+    bits.set(slot);
+    ++dim.count[code];
+  }
+
+  void fill_slot(std::size_t slot, const VehicleRow& row) {
+    for (std::size_t t = 0; t < kTextDims; ++t) {
+      Dim d = t < 8 ? static_cast<Dim>(t) : kDrivetrain;
+      set_code(d, slot, row.null[t] ? 0 : dims_[d].code(row.text[t]));
+    }
+    int year = std::clamp(row.year, kMinYear, kMaxYear);
+    set_code(kYear, slot, static_cast<std::uint16_t>(year - kMinYear));
+    set_code(
+        kPrice, slot,
+        static_cast<std::uint16_t>(bucket_of(row.price_cents, price_bucket_edges_dollars(), 100)));
+    set_code(kMileage, slot,
+             static_cast<std::uint16_t>(bucket_of(row.mileage, mileage_bucket_edges(), 1)));
+    year_[slot] = static_cast<std::int16_t>(row.year);
+    price_[slot] = row.price_cents;
+    mileage_[slot] = static_cast<std::int32_t>(row.mileage);
+    if (row.special) special_.set(slot);
+    live_.set(slot);
+    ++live_count_;
+  }
+
+  void clear_slot(std::size_t slot) {
+    for (std::size_t d = 0; d < kDims; ++d) {
+      Dimension& dim = dims_[d];
+      std::uint16_t code = dim.col[slot];
+      if (code == 0 && is_text(d)) continue;
+      dim.bits[code].reset(slot);
+      --dim.count[code];
+    }
+    special_.reset(slot);
+    live_.reset(slot);
+    --live_count_;
+  }
+
+  std::array<Dimension, kDims> dims_;
+  std::vector<std::int16_t> year_;
+  std::vector<std::int64_t> price_;
+  std::vector<std::int32_t> mileage_;
+  Bitmap live_;
+  Bitmap special_;
+  std::unordered_map<std::array<std::uint8_t, 16>, std::uint32_t, IdHash> slot_of_;
+  std::vector<std::uint32_t> free_;
+  std::size_t slots_ = 0;
+  std::size_t capacity_ = 0;
+  std::size_t live_count_ = 0;
+
+  friend class Counter;
+};
+
+// ------------------------------------------------------------------ counting
+std::string json_key(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+
+// One request's count: filter bitmaps, then the facets grouped by the mask they count over.
+class Counter {
+ public:
+  Counter(const FacetData& d, const InventoryQuery& q) : d_(d), q_(q), words_(d.live_.w.size()) {}
+
+  FacetCounts run(const std::string* text_ids) {
+    Bitmap base = d_.live_;
+    bool base_is_live = true;
+    if (!q_.drivetrain.empty()) {
+      and_into(base.w.data(), any_of(kDrivetrain, q_.drivetrain).w.data(), words_);
+      base_is_live = false;
+    }
+    if (q_.is_special) {
+      const auto& sp = d_.special_.w;
+      for (std::size_t i = 0; i < words_; ++i) base.w[i] &= *q_.is_special ? sp[i] : ~sp[i];
+      base_is_live = false;
+    }
+    if (text_ids != nullptr) {
+      and_into(base.w.data(), text_mask(*text_ids).w.data(), words_);
+      base_is_live = false;
+    }
+    std::array<std::optional<Bitmap>, kFacets> pass;
+    build_filters(pass);
+
+    // Facet d counts over base AND every active filter outside relaxed(d): its own (make
+    // also relaxes model; model keeps make). Facets with the same relaxed active filters
+    // share a mask.
+    std::array<unsigned, kFacets> key{};
+    for (std::size_t f = 0; f < kFacets; ++f) {
+      unsigned relaxed = f == kMake ? (1U << kMake) | (1U << kModel) : 1U << f;
+      for (std::size_t g = 0; g < kFacets; ++g) {
+        if (pass[g] && (relaxed & (1U << g)) != 0) key[f] |= 1U << g;
+      }
+    }
+    FacetCounts out;
+    std::array<std::vector<long long>, kFacets> counts;
+    std::vector<bool> done(kFacets, false);
+    for (std::size_t f = 0; f < kFacets; ++f) {
+      if (done[f]) continue;
+      std::vector<Dim> group;
+      for (std::size_t g = f; g < kFacets; ++g) {
+        if (!done[g] && key[g] == key[f]) {
+          group.push_back(static_cast<Dim>(g));
+          done[g] = true;
+        }
+      }
+      bool any_filter = false;
+      Bitmap mask = base;
+      for (std::size_t g = 0; g < kFacets; ++g) {
+        if (pass[g] && (key[f] & (1U << g)) == 0) {
+          and_into(mask.w.data(), pass[g]->w.data(), words_);
+          any_filter = true;
+        }
+      }
+      count_group(mask, base_is_live && !any_filter, group, counts);
+    }
+    Bitmap all = std::move(base);
+    for (const auto& p : pass) {
+      if (p) and_into(all.w.data(), p->w.data(), words_);
+    }
+    out.total = popcount(all.w.data(), words_);
+    out.facets_json = to_json(counts);
+    return out;
+  }
+
+ private:
+  Bitmap empty() const { return Bitmap{std::vector<Word>(words_, 0)}; }
+
+  Bitmap any_of(Dim d, const std::vector<std::string>& values) const {
+    Bitmap b = empty();
+    const Dimension& dim = d_.dims_[d];
+    for (const auto& v : values) {
+      auto code = dim.find(v);  // a value never seen matches nothing, as in SQL
+      if (code && *code != 0 && !dim.bits[*code].w.empty())
+        or_into(b.w.data(), dim.bits[*code].w.data(), words_);
+    }
+    return b;
+  }
+
+  Bitmap text_mask(const std::string& ids) const {
+    Bitmap b = empty();
+    std::string_view rest = ids;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto id = parse_uuid(rest.substr(0, comma));
+      if (id) {
+        auto it = d_.slot_of_.find(*id);
+        if (it != d_.slot_of_.end()) b.set(it->second);
+      }
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    return b;
+  }
+
+  void build_filters(std::array<std::optional<Bitmap>, kFacets>& pass) const {
+    const std::array<const std::vector<std::string>*, 8> chosen = {
+        &q_.make,         &q_.model, &q_.body_type, &q_.fuel,
+        &q_.transmission, &q_.color, &q_.condition, &q_.location_id};
+    for (std::size_t f = 0; f < chosen.size(); ++f) {
+      if (!chosen[f]->empty()) pass[f] = any_of(static_cast<Dim>(f), *chosen[f]);
+    }
+    if (q_.year_min || q_.year_max) {  // few years: OR of their bitmaps
+      Bitmap b = empty();
+      const Dimension& dim = d_.dims_[kYear];
+      long long lo = std::max<long long>(q_.year_min.value_or(kMinYear), kMinYear);
+      long long hi = std::min<long long>(q_.year_max.value_or(kMaxYear), kMaxYear);
+      for (long long y = lo; y <= hi; ++y) {
+        const auto& bits = dim.bits[static_cast<std::size_t>(y - kMinYear)];
+        if (!bits.w.empty()) or_into(b.w.data(), bits.w.data(), words_);
+      }
+      pass[kYear] = std::move(b);
+    }
+    if (q_.price_min_cents || q_.price_max_cents) {
+      pass[kPrice] = empty();
+      range_bits(d_.price_, q_.price_min_cents.value_or(LLONG_MIN),
+                 q_.price_max_cents.value_or(LLONG_MAX), *pass[kPrice]);
+    }
+    if (q_.mileage_min || q_.mileage_max) {
+      pass[kMileage] = empty();
+      range_bits(d_.mileage_, q_.mileage_min.value_or(LLONG_MIN),
+                 q_.mileage_max.value_or(LLONG_MAX), *pass[kMileage]);
+    }
+  }
+
+  // Counts of every value of `group`'s dims among the slots of `mask`: the maintained totals
+  // when the mask is the whole visible inventory; else per-value AND+popcount or one pass
+  // over the mask's set bits, whichever touches less memory.
+  void count_group(const Bitmap& mask, bool whole, const std::vector<Dim>& group,
+                   std::array<std::vector<long long>, kFacets>& counts) const {
+    if (whole) {
+      for (Dim d : group) counts[d] = d_.dims_[d].count;
+      return;
+    }
+    long long members = popcount(mask.w.data(), words_);
+    std::size_t bitmaps = 0;
+    for (Dim d : group) {
+      for (const auto& b : d_.dims_[d].bits) bitmaps += b.w.empty() ? 0 : 1;
+    }
+    // A dense AND+popcount streams one word pair per 64 slots; the sparse pass costs a few
+    // loads per member and dim.
+    bool sparse = static_cast<std::size_t>(members) * group.size() * 4 < bitmaps * words_;
+    for (Dim d : group) counts[d].assign(d_.dims_[d].label.size(), 0);
+    if (sparse) {
+      for (std::size_t w = 0; w < words_; ++w) {
+        for (Word bits = mask.w[w]; bits != 0; bits &= bits - 1) {
+          std::size_t slot = w * kWordBits + static_cast<std::size_t>(std::countr_zero(bits));
+          for (Dim d : group) ++counts[d][d_.dims_[d].col[slot]];
+        }
+      }
+      return;
+    }
+    for (Dim d : group) {
+      const Dimension& dim = d_.dims_[d];
+      for (std::size_t c = 0; c < dim.bits.size(); ++c) {
+        if (!dim.bits[c].w.empty())
+          counts[d][c] = popcount_and(mask.w.data(), dim.bits[c].w.data(), words_);
+      }
+    }
+  }
+
+  std::string to_json(const std::array<std::vector<long long>, kFacets>& counts) const {
+    std::string json = "{";
+    for (std::size_t f = 0; f < kFacets; ++f) {
+      const Dimension& dim = d_.dims_[f];
+      std::vector<std::size_t> order;
+      for (std::size_t c = 0; c < counts[f].size(); ++c) {
+        bool null_code = c == 0 && is_text(f);
+        if (!null_code && counts[f][c] > 0) order.push_back(c);
+      }
+      if (!dim.ordered_by_code) {
+        std::sort(order.begin(), order.end(),
+                  [&](std::size_t a, std::size_t b) { return dim.label[a] < dim.label[b]; });
+      }
+      if (f > 0) json += ',';
+      json.append("\"").append(kFacetNames[f]).append("\":{");
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        if (i > 0) json += ',';
+        json.append(json_key(dim.label[order[i]]))
+            .append(":")
+            .append(std::to_string(counts[f][order[i]]));
+      }
+      json += '}';
+    }
+    json += '}';
+    return json;
+  }
+
+  const FacetData& d_;
+  const InventoryQuery& q_;
+  std::size_t words_;
+};
+
+FacetCounts FacetData::count(const InventoryQuery& q, const std::string* text_ids) const {
+  return Counter(*this, q).run(text_ids);
+}
+
+// ------------------------------------------------------------------ loading and syncing
+bool command_ok(PGresult* r, ExecStatusType want) {
+  bool good = PQresultStatus(r) == want;
+  PQclear(r);
+  return good;
+}
+
+// A full read only after this long without a sync: the change feed keeps a day of rows.
+constexpr auto kMaxSyncGap = std::chrono::hours(1);
 
 class FacetIndex {
  public:
   explicit FacetIndex(std::string url)
       : url_(std::move(url)), thread_([this](const std::stop_token& st) { run(st); }) {}
 
-  std::shared_ptr<const Snapshot> current() const {
-    std::lock_guard lock(mu_);
-    return snapshot_;
+  ~FacetIndex() {
+    thread_.request_stop();
+    if (thread_.joinable()) thread_.join();
+    if (conn_ != nullptr) PQfinish(conn_);
+  }
+  FacetIndex(const FacetIndex&) = delete;
+  FacetIndex& operator=(const FacetIndex&) = delete;
+
+  // Runs `f(data)` under the shared lock when the data is current for `version`.
+  template <class F>
+  auto with_current(long long version, const F& f) const
+      -> std::optional<std::invoke_result_t<F, const FacetData&>> {
+    std::shared_lock lock(mu_);
+    if (!data_ || data_->version != version) return std::nullopt;
+    return f(*data_);
+  }
+
+  [[nodiscard]] std::size_t size() const {
+    std::shared_lock lock(mu_);
+    return data_ ? data_->size() : 0;
   }
 
  private:
   void run(const std::stop_token& st) {
     while (!st.stop_requested()) {
       auto wanted = committed_inventory_version(url_);
-      auto have = current();
-      if (wanted && (!have || have->version != *wanted)) {
-        auto fresh = load(*wanted);
-        if (fresh) {
-          std::lock_guard lock(mu_);
-          snapshot_ = std::move(fresh);
-          continue;  // the version may have moved on during the load
+      long long have = -1;
+      bool stale = true;
+      {
+        std::shared_lock lock(mu_);
+        if (data_) {
+          have = data_->version;
+          stale = std::chrono::steady_clock::now() - data_->synced_at > kMaxSyncGap;
         }
+      }
+      if (wanted && have != *wanted) {
+        bool ok = have >= 0 && !stale ? sync(*wanted) : false;
+        if (!ok) ok = reload(*wanted);
+        if (ok) continue;  // the version may have moved on meanwhile
+        drop_connection();
       }
       for (int i = 0; i < 2 && !st.stop_requested(); ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
 
-  static bool ok(PGresult* r, ExecStatusType want) {
-    bool good = PQresultStatus(r) == want;
+  PGconn* connection() {
+    if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) return conn_;
+    drop_connection();
+    conn_ = PQconnectdb(url_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      log::warn("facet index cannot connect; facets come from SQL", {});
+      drop_connection();
+    }
+    return conn_;
+  }
+  void drop_connection() {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = nullptr;
+  }
+
+  // Opens the read transaction and returns its snapshot (the next sync's starting point).
+  std::optional<std::string> begin(PGconn* c) {
+    if (!command_ok(PQexec(c, "begin isolation level repeatable read read only"), PGRES_COMMAND_OK))
+      return std::nullopt;
+    PGresult* r = PQexec(c, "select pg_current_snapshot()::text");
+    std::optional<std::string> snap;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) snap = PQgetvalue(r, 0, 0);
     PQclear(r);
-    return good;
-  }
-
-  // Labelled with the version committed before the load began: the rows read are at least
-  // that fresh (a later commit can only make them fresher, and bumps the version again).
-  std::shared_ptr<Snapshot> load(long long version) {
-    PGconn* conn = PQconnectdb(url_.c_str());
-    std::shared_ptr<Snapshot> snap;
-    if (PQstatus(conn) == CONNECTION_OK &&
-        ok(PQexec(conn, "begin isolation level repeatable read read only"), PGRES_COMMAND_OK) &&
-        ok(PQexec(conn, "set local role anon"), PGRES_COMMAND_OK) &&  // public rows only
-        ok(PQexec(conn, kLoadSql), PGRES_COMMAND_OK)) {
-      snap = std::make_shared<Snapshot>();
-      snap->version = version;
-      std::array<std::unordered_map<std::string, std::uint16_t>, kTextDims> codes;
-      while (true) {
-        PGresult* r = PQexec(conn, "fetch 50000 from facet_rows");
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-          PQclear(r);
-          snap.reset();
-          break;
-        }
-        int n = PQntuples(r);
-        for (int i = 0; i < n; ++i) snap->rows.push_back(parse_row(r, i, *snap, codes));
-        PQclear(r);
-        if (n == 0) break;
-      }
-    }
-    if (!snap) log::warn("facet index load failed; facets come from SQL", {});
-    PQfinish(conn);
     return snap;
   }
 
-  static Row parse_row(
-      PGresult* r, int i, Snapshot& snap,
-      std::array<std::unordered_map<std::string, std::uint16_t>, kTextDims>& codes) {
-    Row row{};
-    for (std::size_t d = 0; d < kTextDims; ++d) {
-      if (PQgetisnull(r, i, static_cast<int>(d))) continue;
-      std::string v = PQgetvalue(r, i, static_cast<int>(d));
-      auto [it, added] = codes[d].try_emplace(v, 0);
-      if (added) {
-        snap.dict[d].push_back(v);
-        it->second = static_cast<std::uint16_t>(snap.dict[d].size());
-      }
-      row.code[d] = it->second;
+  // Everything, labelled with the version committed before the read began: the rows read
+  // are at least that fresh (a later commit bumps the version again and is synced next).
+  // The old data is dropped first: two copies of a million-row index would double the RSS,
+  // and a stale index is not used anyway.
+  bool reload(long long version) {
+    {
+      std::unique_lock lock(mu_);
+      data_.reset();
     }
-    row.year = static_cast<std::int16_t>(std::atoi(PQgetvalue(r, i, 9)));
-    row.price_cents = std::atoll(PQgetvalue(r, i, 10));
-    row.mileage = std::atoi(PQgetvalue(r, i, 11));
-    row.special = PQgetvalue(r, i, 12)[0] == 't';
-    return row;
+    PGconn* c = connection();
+    if (c == nullptr) return false;
+    auto snap = begin(c);
+    auto fresh = std::make_unique<FacetData>();
+    std::string declare = std::string("declare facet_rows no scroll cursor for select ") +
+                          kColumns + " from public.vehicles where visible";
+    bool ok = snap && command_ok(PQexec(c, "set local role anon"), PGRES_COMMAND_OK) &&
+              command_ok(PQexec(c, declare.c_str()), PGRES_COMMAND_OK);
+    while (ok) {
+      PGresult* r = PQexec(c, "fetch 50000 from facet_rows");
+      ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+      int n = ok ? PQntuples(r) : 0;
+      if (ok && fresh->size() == 0) fresh->reserve(static_cast<std::size_t>(n) * 4);
+      for (int i = 0; i < n; ++i) fresh->upsert(parse_vehicle(r, i));
+      PQclear(r);
+      if (n == 0) break;
+    }
+    ok = ok && command_ok(PQexec(c, "commit"), PGRES_COMMAND_OK);
+    if (!ok) {
+      log::warn("facet index load failed; facets come from SQL", {});
+      return false;
+    }
+    fresh->version = version;
+    fresh->snapshot = *snap;
+    fresh->synced_at = std::chrono::steady_clock::now();
+    log::info("facet index loaded", {{"rows", fresh->size()}, {"version", version}});
+    std::unique_lock lock(mu_);
+    data_ = std::move(fresh);
+    return true;
+  }
+
+  // Only the vehicles changed since the last read: their current visible rows replace
+  // their slots; those no longer visible (hidden, deleted) leave. False = reload instead
+  // (a bulk load or truncate left a marker, or the read failed).
+  bool sync(long long version) {
+    PGconn* c = connection();
+    if (c == nullptr) return false;
+    std::string since;
+    {
+      std::shared_lock lock(mu_);
+      since = data_->snapshot;
+    }
+    auto snap = begin(c);
+    if (!snap || !command_ok(PQexec(c, "set local role service_role"), PGRES_COMMAND_OK)) {
+      (void)command_ok(PQexec(c, "rollback"), PGRES_COMMAND_OK);
+      return false;
+    }
+    const char* changes_params[] = {since.c_str()};
+    PGresult* r = PQexecParams(c, "select vehicle_id::text from public.vehicle_changes_since($1)",
+                               1, nullptr, changes_params, nullptr, nullptr, 0);
+    bool ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+    std::vector<std::array<std::uint8_t, 16>> changed;
+    std::string id_array = "{";
+    for (int i = 0; ok && i < PQntuples(r); ++i) {
+      auto id = PQgetisnull(r, i, 0) != 0 ? std::nullopt : parse_uuid(PQgetvalue(r, i, 0));
+      if (!id) ok = false;  // the reload marker
+      if (!ok) break;
+      changed.push_back(*id);
+      if (id_array.size() > 1) id_array += ',';
+      id_array += PQgetvalue(r, i, 0);
+    }
+    id_array += '}';
+    PQclear(r);
+    std::vector<VehicleRow> rows;
+    if (ok && !changed.empty()) {
+      ok = command_ok(PQexec(c, "set local role anon"), PGRES_COMMAND_OK);
+      std::string select = std::string("select ") + kColumns +
+                           " from public.vehicles where visible and id = any($1::uuid[])";
+      const char* rows_params[] = {id_array.c_str()};
+      r = ok ? PQexecParams(c, select.c_str(), 1, nullptr, rows_params, nullptr, nullptr, 0)
+             : nullptr;
+      ok = ok && PQresultStatus(r) == PGRES_TUPLES_OK;
+      for (int i = 0; ok && i < PQntuples(r); ++i) rows.push_back(parse_vehicle(r, i));
+      PQclear(r);
+    }
+    ok = command_ok(PQexec(c, ok ? "commit" : "rollback"), PGRES_COMMAND_OK) && ok;
+    if (!ok) return false;
+    std::unique_lock lock(mu_);
+    for (const auto& id : changed) data_->erase(id);
+    for (const auto& row : rows) data_->upsert(row);
+    data_->version = version;
+    data_->snapshot = *snap;
+    data_->synced_at = std::chrono::steady_clock::now();
+    log::debug("facet index synced", {{"changed", changed.size()}, {"version", version}});
+    return true;
   }
 
   std::string url_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const Snapshot> snapshot_;
+  PGconn* conn_ = nullptr;  // the index thread's own connection
+  mutable std::shared_mutex mu_;
+  std::unique_ptr<FacetData> data_;
   std::jthread thread_;  // last: starts once the members above exist
 };
 
-// A filter on a text dim as a code set (codes of values the snapshot has never seen are
-// simply absent: nothing matches them, as in SQL).
-std::vector<bool> code_set(const Snapshot& s, Dim d, const std::vector<std::string>& values) {
-  std::vector<bool> set(s.dict[d].size() + 1, false);
-  for (std::size_t c = 0; c < s.dict[d].size(); ++c) {
-    if (std::find(values.begin(), values.end(), s.dict[d][c]) != values.end()) set[c + 1] = true;
-  }
-  return set;
+FacetIndex& index_for(const std::string& database_url) {
+  static std::once_flag once;
+  static std::unique_ptr<FacetIndex> index;
+  std::call_once(once, [&] { index = std::make_unique<FacetIndex>(database_url); });
+  return *index;
 }
 
-bool in_range(long long v, const std::optional<long long>& lo, const std::optional<long long>& hi) {
-  return (!lo || v >= *lo) && (!hi || v <= *hi);
-}
+// Counting a few thousand rows is cheaper than the hop to another thread and back.
+constexpr std::size_t kOffloadAbove = 50000;
 
-std::string json_key(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
-
-// {"value":count,...} for the non-zero counts, keys in `order`.
-template <class Key>
-std::string facet_object(const std::vector<std::pair<Key, long long>>& items) {
-  std::string out = "{";
-  for (const auto& [k, n] : items) {
-    if (n == 0) continue;
-    if (out.size() > 1) out += ',';
-    out += json_key(k) + ":" + std::to_string(n);
-  }
-  return out + "}";
-}
-
-FacetCounts count(const Snapshot& s, const InventoryQuery& q) {
-  // Facet filter bits, in FacetDef order (make, model, body, fuel, transmission, color,
-  // condition, location, year, price, mileage).
-  constexpr std::array<Dim, 8> text_facets = {kMake,         kModel, kBody,      kFuel,
-                                              kTransmission, kColor, kCondition, kLocation};
-  const std::array<const std::vector<std::string>*, 8> chosen = {
-      &q.make,         &q.model, &q.body_type, &q.fuel,
-      &q.transmission, &q.color, &q.condition, &q.location_id};
-  std::array<std::vector<bool>, 8> sets;
-  for (std::size_t f = 0; f < 8; ++f) {
-    if (!chosen[f]->empty()) sets[f] = code_set(s, text_facets[f], *chosen[f]);
-  }
-  std::vector<bool> drive =
-      q.drivetrain.empty() ? std::vector<bool>{} : code_set(s, kDrivetrain, q.drivetrain);
-  const auto& price_edges = price_bucket_edges_dollars();
-  const auto& mileage_edges = mileage_bucket_edges();
-
-  std::array<std::vector<long long>, 8> text_counts;
-  for (std::size_t f = 0; f < 8; ++f) text_counts[f].assign(s.dict[text_facets[f]].size() + 1, 0);
-  std::vector<long long> year_counts(201, 0);  // 1900..2100
-  std::vector<long long> price_counts(price_edges.size() + 1, 0);
-  std::vector<long long> mileage_counts(mileage_edges.size() + 1, 0);
-  long long total = 0;
-  constexpr unsigned kMakeBits = 0b11;  // make facet ignores make and model
-
-  for (const Row& r : s.rows) {
-    if (!drive.empty() && !drive[r.code[kDrivetrain]]) continue;
-    if (q.is_special && r.special != *q.is_special) continue;
-    unsigned fails = 0;
-    for (std::size_t f = 0; f < 8; ++f) {
-      if (!sets[f].empty() && !sets[f][r.code[text_facets[f]]]) fails |= 1U << f;
-    }
-    if (!in_range(r.year, q.year_min, q.year_max)) fails |= 1U << 8;
-    if (!in_range(r.price_cents, q.price_min_cents, q.price_max_cents)) fails |= 1U << 9;
-    if (!in_range(r.mileage, q.mileage_min, q.mileage_max)) fails |= 1U << 10;
-    if ((fails & ~kMakeBits) != 0 && (fails & (fails - 1)) != 0) continue;  // 2+ outside make
-    if (fails == 0) ++total;
-    if ((fails & ~kMakeBits) == 0) ++text_counts[0][r.code[kMake]];
-    for (std::size_t f = 1; f < 8; ++f) {
-      if ((fails & ~(1U << f)) == 0) ++text_counts[f][r.code[text_facets[f]]];
-    }
-    if ((fails & ~(1U << 8)) == 0 && r.year >= 1900 && r.year <= 2100) ++year_counts[r.year - 1900];
-    if ((fails & ~(1U << 9)) == 0) ++price_counts[bucket_of(r.price_cents, price_edges, 100)];
-    if ((fails & ~(1U << 10)) == 0) ++mileage_counts[bucket_of(r.mileage, mileage_edges, 1)];
-  }
-
-  static constexpr std::array<const char*, 8> names = {
-      "make", "model", "body_type", "fuel", "transmission", "color", "condition", "location"};
-  std::string json = "{";
-  for (std::size_t f = 0; f < 8; ++f) {
-    std::vector<std::pair<std::string, long long>> items;
-    const auto& dict = s.dict[text_facets[f]];
-    for (std::size_t c = 0; c < dict.size(); ++c)
-      items.emplace_back(dict[c], text_counts[f][c + 1]);
-    std::sort(items.begin(), items.end());
-    json += std::string(f > 0 ? "," : "") + "\"" + names[f] + "\":" + facet_object(items);
-  }
-  std::vector<std::pair<std::string, long long>> years, prices, miles;
-  for (std::size_t y = 0; y < year_counts.size(); ++y)
-    years.emplace_back(std::to_string(1900 + y), year_counts[y]);
-  for (std::size_t b = 0; b < price_counts.size(); ++b)
-    prices.emplace_back(bucket_label(price_edges, b), price_counts[b]);
-  for (std::size_t b = 0; b < mileage_counts.size(); ++b)
-    miles.emplace_back(bucket_label(mileage_edges, b), mileage_counts[b]);
-  json += ",\"year\":" + facet_object(years) + ",\"price\":" + facet_object(prices) +
-          ",\"mileage\":" + facet_object(miles) + "}";
-  return FacetCounts{total, std::move(json)};
+boost::asio::thread_pool& facet_pool() {
+  static boost::asio::thread_pool pool(2);
+  return pool;
 }
 
 }  // namespace
 
 std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
-                                                   long long version, const InventoryQuery& q) {
-  static std::once_flag once;
-  static std::unique_ptr<FacetIndex> index;
-  std::call_once(once, [&] { index = std::make_unique<FacetIndex>(database_url); });
-  auto snap = index->current();
-  if (!snap || snap->version != version || !q.q.empty()) return std::nullopt;
-  return count(*snap, q);
+                                                   long long version, const InventoryQuery& q,
+                                                   const std::string* text_ids) {
+  auto counted = [&](const FacetData& d) {
+    if (!log::enabled(log::Level::debug)) return d.count(q, text_ids);
+    auto t0 = std::chrono::steady_clock::now();
+    auto result = d.count(q, text_ids);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - t0);
+    log::debug("facet counts from the index", {{"us", us.count()}, {"rows", d.size()}});
+    return result;
+  };
+  return index_for(database_url).with_current(version, counted);
+}
+
+bool facet_index_current(const std::string& database_url, long long version) {
+  auto yes = [](const FacetData&) { return true; };
+  return index_for(database_url).with_current(version, yes).has_value();
+}
+
+boost::asio::awaitable<std::optional<FacetCounts>> count_facets(http::Request& req,
+                                                                long long version,
+                                                                const InventoryQuery& q,
+                                                                const std::string* text_ids) {
+  const std::string& url = req.services->config.database_url;
+  if (index_for(url).size() <= kOffloadAbove)
+    co_return facet_counts_from_index(url, version, q, text_ids);
+  // Not a coroutine lambda (g++ 12): a plain initiation posts the work to the pool and the
+  // result back to this request's I/O thread.
+  using Result = std::optional<FacetCounts>;
+  auto initiation = [&url, version, &q, text_ids,
+                     io = req.services->io.get_executor()](auto handler) {
+    boost::asio::post(
+        facet_pool(), [&url, version, &q, text_ids, io, handler = std::move(handler)]() mutable {
+          std::exception_ptr error;
+          Result result;
+          try {
+            result = facet_counts_from_index(url, version, q, text_ids);
+          } catch (...) {
+            error = std::current_exception();
+          }
+          boost::asio::post(
+              io, [handler = std::move(handler), error, result = std::move(result)]() mutable {
+                std::move(handler)(error, std::move(result));
+              });
+        });
+  };
+  co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>,
+                                                 void(std::exception_ptr, Result)>(
+      std::move(initiation), boost::asio::use_awaitable);
 }
 
 }  // namespace forecourt::api

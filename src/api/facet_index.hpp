@@ -1,18 +1,28 @@
 #pragma once
 // An in-memory facet index over the visible inventory, so /inventory/search can count its
 // disjunctive facets without reading every visible car in PostgreSQL per request (measured
-// in bench/README.md: seconds at 1M vehicles in SQL, milliseconds here).
+// in bench/README.md: seconds at 1M vehicles in SQL, about a millisecond here).
 //
-// One compact row per visible car (codes for the text facets, raw year/price/mileage) is
-// loaded by a background thread through a plain libpq connection as `anon` (only public
-// data), labelled with the committed inventory version that the LISTEN thread reported
-// before the load started, and swapped in atomically. A request uses it only when its label
-// equals the current committed version; otherwise (start-up, right after an edit, while a
-// reload runs) the search falls back to the SQL facets: always correct, fast when current.
+// Layout: one slot per visible car; per facet dimension a code column and one bitmap per
+// value (bit = slot), plus the raw year/price/mileage for range filters and per-value
+// counts of the whole visible inventory. A request ANDs the bitmaps of its filters and
+// counts every facet in one go: per-value AND+popcount where the filtered set is large,
+// one pass over its set bits where it is small (facet_index.cpp).
+//
+// Freshness: a background thread loads the index once as `anon` (public rows only) and
+// afterwards follows public.vehicle_changes_since() (migration 20261125180000): on every
+// inventory version bump it re-reads only the changed vehicles and patches their slots in
+// place. The index carries the committed inventory version it is current for; a request
+// uses it only when that equals the current committed version, otherwise (start-up, the
+// moment right after an edit) the search falls back to the SQL facets: always correct.
+#include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/inventory_query.hpp"
+#include "http/types.hpp"
 
 namespace forecourt::api {
 
@@ -21,9 +31,20 @@ struct FacetCounts {
   std::string facets_json;  // {"make":{...},...}, the same shape as the SQL facets
 };
 
-// Counts for `q` (search without free text) from the index, or nullopt when the index is
-// not current for `version`. Starts the loader thread on first use.
+// Counts for `q` from the index, or nullopt when the index is not current for `version`.
+// With `text_ids` (ids of the free-text matches, comma-separated, from the search SQL), the
+// counts are restricted to those vehicles: q's facets. Starts the index thread on first use.
 std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
-                                                   long long version, const InventoryQuery& q);
+                                                   long long version, const InventoryQuery& q,
+                                                   const std::string* text_ids = nullptr);
+
+// The same, run on the facet worker pool when the index is large enough for counting to
+// take noticeable time (so other requests on this I/O thread don't wait), inline otherwise.
+boost::asio::awaitable<std::optional<FacetCounts>> count_facets(
+    http::Request& req, long long version, const InventoryQuery& q,
+    const std::string* text_ids = nullptr);
+
+// Whether the index is current for `version` right now (a hint: it may move on).
+bool facet_index_current(const std::string& database_url, long long version);
 
 }  // namespace forecourt::api

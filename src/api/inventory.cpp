@@ -71,22 +71,34 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
 // untouched, see vehicle_card.hpp); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
   // Facets (and the total) from the in-memory index when it is current; the statement then
-  // only fetches the page. Otherwise PostgreSQL counts them too.
-  std::optional<FacetCounts> counts;
-  if (q.with_facets && q.q.empty()) {
-    const auto& url = req.services->config.database_url;
-    if (auto version = committed_inventory_version(url))
-      counts = facet_counts_from_index(url, *version, q);
-  }
+  // only fetches the page (and, for free text, the ids of the matches, whose facets the
+  // index counts afterwards). Otherwise PostgreSQL counts them too.
+  const auto& url = req.services->config.database_url;
+  std::optional<long long> version;
+  if (q.with_facets) version = committed_inventory_version(url);
+  bool use_index = version && facet_index_current(url, *version);
   InventoryQuery sql_query = q;
-  if (counts) {
+  if (use_index) {
     sql_query.with_facets = false;
     sql_query.count_in_sql = false;
+    sql_query.text_ids = !q.q.empty();
   }
   auto built = build_inventory_sql(sql_query);
   db::Transaction tx(req.services->db, http::db_identity(req), true);
   db::Query query{built.sql, std::move(built.params)};
   auto r = co_await tx.query_and_commit(std::move(query));
+  std::optional<FacetCounts> counts;
+  if (use_index) {
+    std::string ids = sql_query.text_ids ? std::string(r.text(0, 3)) : std::string();
+    const std::string* text_ids = sql_query.text_ids ? &ids : nullptr;
+    counts = co_await count_facets(req, *version, q, text_ids);
+    if (!counts) {  // the index moved on meanwhile: PostgreSQL counts after all
+      auto again = build_inventory_sql(q);
+      db::Transaction tx2(req.services->db, http::db_identity(req), true);
+      db::Query query2{again.sql, std::move(again.params)};
+      r = co_await tx2.query_and_commit(std::move(query2));
+    }
+  }
 
   const MediaUrls urls(req.services->url_signer, req.services->config.public_base_url,
                        std::chrono::system_clock::now());

@@ -185,6 +185,15 @@ std::string join_and(const std::vector<std::string>& parts) {
   return out;
 }
 
+// `column` equal to one of `values`. One value is written as plain equality: the planner
+// then reads a (column, sort key, id) index in order (condition=used&sort=mileage), which
+// it never does for `= any(array)` on an index's leading column (PostgreSQL 15).
+std::string any_of(SqlBuilder& b, const char* column, const std::vector<std::string>& values,
+                   const char* type) {
+  if (values.size() == 1) return std::string(column) + " = " + b.bind(values[0]) + "::" + type;
+  return std::string(column) + " = any(" + b.bind(pg_text_array(values)) + "::" + type + "[])";
+}
+
 }  // namespace
 
 std::string bucket_label(const std::vector<long long>& edges, std::size_t i) {
@@ -284,8 +293,7 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
     case InventoryPreset::search:
       break;
   }
-  if (!q.drivetrain.empty())
-    plain.push_back("v.drivetrain = any(" + b.bind(pg_text_array(q.drivetrain)) + "::text[])");
+  if (!q.drivetrain.empty()) plain.push_back(any_of(b, "v.drivetrain", q.drivetrain, "text"));
   // A literal, not a bound boolean: lets the planner match the partial specials index.
   if (q.is_special) plain.emplace_back(*q.is_special ? "v.is_special" : "not v.is_special");
 
@@ -293,8 +301,7 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   auto any_text = [&](const char* flag, const char* column, const std::vector<std::string>& v,
                       const char* type) {
     if (v.empty()) return;
-    faceted.push_back(
-        {flag, std::string(column) + " = any(" + b.bind(pg_text_array(v)) + "::" + type + "[])"});
+    faceted.push_back({flag, any_of(b, column, v, type)});
   };
   auto range = [&](const char* flag, const char* column, const std::optional<long long>& lo,
                    const std::optional<long long>& hi, const char* type) {
@@ -345,6 +352,7 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
                             ? "(select count(*) from " + from + " where " + where_all + ")"
                             : std::string("null::bigint");
     sql += "select " + data + "::text, " + count + ", null::text";
+    if (text && q.text_ids) sql += ", (select string_agg(s.vehicle_id::text, ',') from qids s)";
     return {std::move(sql), b.take_params()};
   }
 

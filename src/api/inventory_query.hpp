@@ -36,6 +36,7 @@ struct InventoryQuery {
   long long page_size = 20;
   bool with_facets = false;
   bool count_in_sql = true;  // false when the facet index supplies the total
+  bool text_ids = false;     // with q and no facets: also return the matches' ids (column 4)
 
   [[nodiscard]] long long offset() const { return (page - 1) * page_size; }
   // Deep pages are not served: OFFSET scans grow with the page (see kMaxResultWindow).
@@ -61,7 +62,8 @@ struct InventorySql {
   std::vector<std::optional<std::string>> params;
 };
 // One statement returning one row: data (JSON array of cards, hero URLs still placeholders,
-// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets).
+// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets), and with
+// text_ids the ids of every free-text match, comma-separated (the facet index counts them).
 InventorySql build_inventory_sql(const InventoryQuery& q);
 
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.

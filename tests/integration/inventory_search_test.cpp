@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "auth/base64url.hpp"
 #include "cli/pg_blocking.hpp"
@@ -182,8 +183,9 @@ TEST_F(InventorySearch, DisjunctiveFacetCountsMatchBruteForce) {
       "/inventory/search?make=Toyota,Honda&body_type=suv,sedan&price_max=40000&year_min=2017"
       "&fuel=petrol,hybrid";
   std::set<std::string> sources;
-  // The facet index is rebuilt after every inventory change; right after one, PostgreSQL
-  // answers. A no-op update bumps the version, so both sources get checked.
+  // The facet index catches up with every inventory change from the change feed; in the
+  // moment right after one, PostgreSQL answers. A no-op update bumps the version, so both sources
+  // get checked.
   auto any_id = admin_->rows("select id::text from public.vehicles where visible limit 1")[0][0];
   for (int i = 0; i < 40 && sources.size() < 2; ++i) {
     if (i % 2 == 0 && sources.count("database") == 0) {
@@ -197,6 +199,95 @@ TEST_F(InventorySearch, DisjunctiveFacetCountsMatchBruteForce) {
   }
   EXPECT_EQ(sources.count("index"), 1U) << "the facet index answered";
   EXPECT_EQ(sources.count("database"), 1U) << "PostgreSQL answered";
+}
+
+// The facet index follows edits through the change feed (public.vehicle_changes_since):
+// after a price change, a visibility change, an insert and a delete, the next answers come
+// from the index again, and its counts match a brute-force count.
+TEST_F(InventorySearch, FacetIndexFollowsEditsIncrementally) {
+  const std::string target =
+      "/inventory/search?make=Toyota,Honda&body_type=suv,sedan&price_max=40000&year_min=2017"
+      "&fuel=petrol,hybrid&page_size=1";
+  int page = 100;  // a fresh page per request: distinct cache keys, each answer built anew
+  auto index_answer = [&](const std::string& what) {
+    // The new version reaches the server by NOTIFY (its listener thread); until then the
+    // index is rightly "current" for the old version. Give the notification time to land.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    json::object doc;
+    for (int i = 0; i < 100; ++i) {
+      doc = get_ok(target + "&page=" + std::to_string(++page));
+      if (doc.empty()) return;
+      if (doc.at("meta").at("facet_source").as_string() == "index") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(doc.at("meta").at("facet_source").as_string(), "index") << what;
+    SCOPED_TRACE(what);
+    check_facets_against_sql(*admin_, doc);
+  };
+  index_answer("before any edit");
+  auto car = admin_->rows(
+      "select id::text from public.vehicles v where v.visible and v.make = 'Toyota' and "
+      "v.body_type = 'suv' and v.fuel = 'petrol' and v.year >= 2017 and "
+      "v.price_current_cents <= 4000000 order by id limit 1");
+  ASSERT_EQ(car.size(), 1U) << "the seed has a matching Toyota SUV";
+  const std::string id = car[0][0];
+
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current + 5000 where id = $1", {id});
+  index_answer("price change");
+  admin_->exec_params(
+      "update public.vehicles set price_current = price_current - 5000 where id = $1", {id});
+  admin_->exec_params("update public.vehicles set visible = false where id = $1", {id});
+  index_answer("hidden");
+  admin_->exec_params("update public.vehicles set visible = true where id = $1", {id});
+  index_answer("visible again");
+
+  admin_->exec(
+      "insert into public.vehicles (vin, make, model, year, body_type, fuel, transmission, "
+      "condition, price_current, mileage, color_ext, location_id) "
+      "select 'FACET0NDEX0TEST12', 'Honda', 'FacetTestModel', 2024, 'sedan', 'hybrid', "
+      "'automatic', 'new', 31000, 12, 'purple', v.location_id from public.vehicles v "
+      "where v.id = '" +
+      id + "'");
+  index_answer("insert");
+  auto model = get_ok(target + "&page=" + std::to_string(++page));
+  EXPECT_EQ(model.at("meta").at("facets").at("model").at("FacetTestModel").to_number<long long>(),
+            1);
+  admin_->exec("delete from public.vehicles where vin = 'FACET0NDEX0TEST12'");
+  index_answer("delete");
+  auto gone = get_ok(target + "&page=" + std::to_string(++page));
+  EXPECT_FALSE(gone.at("meta").at("facets").at("model").as_object().contains("FacetTestModel"));
+}
+
+// Free text: the index counts the facets of the ids PostgreSQL matched.
+TEST_F(InventorySearch, FreeTextFacetsMatchBruteForce) {
+  const std::string matched =
+      "v.id in (select s.vehicle_id from public.search_vehicle_ids('toyta camry', 10000) s)";
+  json::object doc;
+  for (int i = 0; i < 100; ++i) {
+    doc = get_ok("/inventory/search?q=toyta%20camry&year_min=2016&page_size=1&page=" +
+                 std::to_string(i + 1));
+    ASSERT_FALSE(doc.empty());
+    if (doc.at("meta").at("facet_source").as_string() == "index") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(doc.at("meta").at("facet_source").as_string(), "index");
+  EXPECT_EQ(total(doc), sql_count(matched + " and v.year >= 2016"));
+  const auto& facets = doc.at("meta").at("facets").as_object();
+  for (const auto& [facet, column, where] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"year", "v.year::text", matched},
+           {"model", "v.model", matched + " and v.year >= 2016"},
+           {"condition", "v.condition", matched + " and v.year >= 2016"}}) {
+    auto rows = admin_->rows("select " + column + ", count(*) from public.vehicles v where " +
+                             "v.visible and " + where + " group by 1");
+    const auto& got = facets.at(facet).as_object();
+    EXPECT_EQ(got.size(), rows.size()) << facet << ": " << json::serialize(got);
+    for (const auto& row : rows) {
+      ASSERT_TRUE(got.contains(row[0])) << facet << " lacks " << row[0];
+      EXPECT_EQ(got.at(row[0]).to_number<long long>(), std::stoll(row[1])) << facet << row[0];
+    }
+  }
 }
 
 TEST_F(InventorySearch, FuzzyFreeTextFindsTheModel) {
