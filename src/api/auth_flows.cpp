@@ -828,8 +828,9 @@ asio::awaitable<void> refuse_if_sent_recently(Request& req, const std::string& e
   if (interval <= 0) co_return;
   bool fresh = true;
   try {
-    std::vector<std::string> set{"SET", "auth:mail:" + sha256_hex(lower_case(email)), "1", "NX",
-                                 "EX", std::to_string(interval)};
+    std::vector<std::string> set{"SET", "auth:mail:" + sha256_hex(lower_case(email)),
+                                 "1",   "NX",
+                                 "EX",  std::to_string(interval)};
     auto reply = co_await req.services->redis.command(std::move(set));
     fresh = reply.type != redis::Reply::Type::nil;
   } catch (const redis::RedisUnavailable&) {
@@ -908,8 +909,8 @@ json::object metadata_of(const json::object& body) {
 // The shared end of both verify forms: check, spend, start an aal1 session.
 asio::awaitable<Session> redeem_email_token(Request& req, const std::string& throttle_email,
                                             std::string_view lookup_sql,
-                                            const std::string& lookup_key,
-                                            const std::string& hash, const std::string& type) {
+                                            const std::string& lookup_key, const std::string& hash,
+                                            const std::string& type) {
   co_await refuse_if_locked(req, throttle_email);
   db::Transaction tx(req.services->db, auth_server_identity(), false);
   const std::string lifetime = std::to_string(req.services->config.otp_expiry.count());

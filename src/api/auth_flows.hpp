@@ -84,8 +84,7 @@ boost::asio::awaitable<void> send_email_token(http::Request& req, const boost::j
 boost::asio::awaitable<Session> verify_email_token(http::Request& req,
                                                    const boost::json::object& body);
 // GET /verify?token=<token_hash>&type=...: the same check for the emailed link.
-boost::asio::awaitable<Session> verify_email_link(http::Request& req,
-                                                  const std::string& token_hash,
+boost::asio::awaitable<Session> verify_email_link(http::Request& req, const std::string& token_hash,
                                                   const std::string& type);
 // Where a link may redirect: redirect_to when SITE_URL / URI_ALLOW_LIST allow it, else
 // SITE_URL.

@@ -194,9 +194,8 @@ asio::awaitable<Response> verify_link(Request& req) {
   } catch (const AuthFailure& f) {
     failure = f;
   }
-  std::map<std::string, std::string> error{{"error_code", failure->code()},
-                                           {"error_description", failure->what()},
-                                           {"sb", ""}};
+  std::map<std::string, std::string> error{
+      {"error_code", failure->code()}, {"error_description", failure->what()}, {"sb", ""}};
   if (failure->status() == 403) error["error"] = "access_denied";
   if (failure->code() == "otp_expired")
     error["error_description"] = "Email link is invalid or has expired";
@@ -208,8 +207,8 @@ asio::awaitable<Response> mailbox(Request& req) {
     throw AuthFailure(404, "not_found", "The dev mailbox is off (DEV_MAILBOX=false)");
   const std::string email = req.params.string("email");
   auto messages = co_await auth_flows::dev_mailbox(req, email);
-  co_return http::json_response(
-      200, json::object{{"email", email}, {"messages", std::move(messages)}});
+  co_return http::json_response(200,
+                                json::object{{"email", email}, {"messages", std::move(messages)}});
 }
 
 // ---------------------------------------------------------------- documentation
@@ -432,10 +431,9 @@ void register_gotrue_routes(http::Router& router) {
   r.body_schema = otp_body;
   r.body_example = schemas::json(
       R"({"email":"buyer@example.com","create_user":true,"data":{"full_name":"New Buyer"}})");
-  r.responses = {email_sent,
-                 error(400, "validation_failed",
-                       "Unable to validate email address: invalid format"),
-                 resend};
+  r.responses = {
+      email_sent,
+      error(400, "validation_failed", "Unable to validate email address: invalid format"), resend};
   router.add(std::move(r));
 
   r = gotrue_route(Verb::post, "/auth/v1/magiclink", magiclink, "gotrueMagicLink",
@@ -472,11 +470,11 @@ void register_gotrue_routes(http::Router& router) {
     "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"}}})");
   r.body_example =
       schemas::json(R"({"type":"email","email":"buyer@example.com","token":"123456"})");
-  r.responses = {{200, "The session.", session_schema(), session_example()},
-                 error(400, "validation_failed", "Verify requires either a token or a token hash"),
-                 error(403, "otp_expired", "Token has expired or is invalid"),
-                 error(429, "over_request_rate_limit",
-                       "Too many sign-in attempts. Retry after 2 seconds.")};
+  r.responses = {
+      {200, "The session.", session_schema(), session_example()},
+      error(400, "validation_failed", "Verify requires either a token or a token hash"),
+      error(403, "otp_expired", "Token has expired or is invalid"),
+      error(429, "over_request_rate_limit", "Too many sign-in attempts. Retry after 2 seconds.")};
   router.add(std::move(r));
 
   r = gotrue_route(Verb::get, "/auth/v1/verify", verify_link, "gotrueVerifyLink",
@@ -485,22 +483,22 @@ void register_gotrue_routes(http::Router& router) {
                    "SITE_URL) with the session in the URL fragment (access_token, expires_at, "
                    "expires_in, refresh_token, token_type, type), or error, error_code and "
                    "error_description there when the link is invalid or expired.");
-  r.params = {http::ParamSpec{.name = "token",
-                              .required = true,
-                              .description = "The token hash from the email.",
-                              .maximum = 128,
-                              .example = "5d2f0c5f4f0e3c1b0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"},
-              http::ParamSpec{.name = "type",
-                              .type = http::ParamType::enumeration,
-                              .required = true,
-                              .description = "What the link confirms.",
-                              .values = {"magiclink", "signup", "recovery", "invite",
-                                         "email_change"},
-                              .example = "magiclink"},
-              email_redirect};
-  r.responses = {{303, "To redirect_to, the session or the error in the fragment.", nullptr,
-                  nullptr},
-                 error(400, "validation_failed", "token: is required")};
+  r.params = {
+      http::ParamSpec{.name = "token",
+                      .required = true,
+                      .description = "The token hash from the email.",
+                      .maximum = 128,
+                      .example = "5d2f0c5f4f0e3c1b0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"},
+      http::ParamSpec{.name = "type",
+                      .type = http::ParamType::enumeration,
+                      .required = true,
+                      .description = "What the link confirms.",
+                      .values = {"magiclink", "signup", "recovery", "invite", "email_change"},
+                      .example = "magiclink"},
+      email_redirect};
+  r.responses = {
+      {303, "To redirect_to, the session or the error in the fragment.", nullptr, nullptr},
+      error(400, "validation_failed", "token: is required")};
   router.add(std::move(r));
 
   r = gotrue_route(Verb::get, "/auth/v1/dev/mailbox", mailbox, "gotrueDevMailbox",
@@ -513,16 +511,15 @@ void register_gotrue_routes(http::Router& router) {
                               .description = "The recipient.",
                               .maximum = 255,
                               .example = "buyer@example.com"}};
-  r.responses = {
-      {200, "The messages, newest first.",
-       schemas::json(R"({"type":"object","required":["email","messages"],"properties":{
+  r.responses = {{200, "The messages, newest first.",
+                  schemas::json(R"({"type":"object","required":["email","messages"],"properties":{
          "email":{"type":"string"},"messages":{"type":"array","items":{"type":"object"}}}})"),
-       schemas::json(R"({"email":"buyer@example.com","messages":[{"id":42,
+                  schemas::json(R"({"email":"buyer@example.com","messages":[{"id":42,
          "created_at":"2026-11-25T09:00:00Z","template":"magic_link","subject":"Your sign-in link",
          "email":"buyer@example.com","otp":"123456","token_hash":"5d2f...","verify_type":"magiclink",
          "link":"http://127.0.0.1:8080/auth/v1/verify?token=5d2f...&type=magiclink&redirect_to=http%3A%2F%2F127.0.0.1%3A8080",
          "redirect_to":"http://127.0.0.1:8080","expires_at":1795003600}]})")},
-      error(404, "not_found", "The dev mailbox is off (DEV_MAILBOX=false)")};
+                 error(404, "not_found", "The dev mailbox is off (DEV_MAILBOX=false)")};
   r.rate_class = "default";  // a developer's page, not a credential check
   router.add(std::move(r));
 

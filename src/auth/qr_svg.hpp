@@ -9,9 +9,9 @@
 namespace forecourt::auth {
 
 struct QrSymbol {
-  int version = 0;          // 1..40
-  int width = 0;            // modules per side: 17 + 4 * version
-  std::vector<bool> dark;   // width * width, row-major
+  int version = 0;         // 1..40
+  int width = 0;           // modules per side: 17 + 4 * version
+  std::vector<bool> dark;  // width * width, row-major
 
   [[nodiscard]] bool at(int x, int y) const {
     return dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +

@@ -69,7 +69,7 @@ struct Config {
   std::size_t waf_form_max_bytes = std::size_t{64} * 1024;  // urlencoded / text bodies
 
   // Embedded auth's email flows (OTP, magic link, recovery; issue 4).
-  std::string site_url;                 // where email links land by default (PUBLIC_BASE_URL)
+  std::string site_url;                     // where email links land by default (PUBLIC_BASE_URL)
   std::vector<std::string> uri_allow_list;  // other redirect_to targets links may use
   std::chrono::seconds otp_expiry{3600};    // email OTP / link lifetime (GoTrue MAILER_OTP_EXP)
   std::chrono::seconds email_resend_interval{60};  // per address; 0 = no limit

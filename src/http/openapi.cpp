@@ -228,7 +228,8 @@ json::object gotrue_error_ref(int status, std::string_view description, std::str
       R"({"type":"object","description":"GoTrue error: {code, message} with X-Supabase-Api-Version, else {code: <status>, error_code, msg}",
           "properties":{"code":{"type":["string","integer"]},"message":{"type":"string"},
           "error_code":{"type":"string"},"msg":{"type":"string"}}})");
-  const std::string_view gotrue_code = gotrue_error_code(status, code, status == 400 || status == 422);
+  const std::string_view gotrue_code =
+      gotrue_error_code(status, code, status == 400 || status == 422);
   return json::object{
       {"description", std::string(description)},
       {"headers", rate_limit_headers(status == 429 || status == 503)},

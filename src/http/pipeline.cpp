@@ -332,8 +332,7 @@ HttpError as_http_error(std::exception_ptr failure, const Request& req) {
     return unavailable("database_unavailable", "The database is unavailable; retry shortly.", 1);
   } catch (const db::DbError& e) {
     const auto& state = e.sqlstate();
-    if (state == "42501")
-      return {403, "forbidden", "You are not allowed to do that."};
+    if (state == "42501") return {403, "forbidden", "You are not allowed to do that."};
     if (state == "23505")
       return {409, "conflict", "A record with the same unique value already exists."};
     if (state == "23503")
@@ -342,8 +341,7 @@ HttpError as_http_error(std::exception_ptr failure, const Request& req) {
         state == "22007" || state == "22008" || state == "P0001") {
       return {422, "constraint_violation", e.what()};
     }
-    if (state == "FC409")
-      return {409, "conflict", e.what()};  // our own business-rule code
+    if (state == "FC409") return {409, "conflict", e.what()};  // our own business-rule code
     if (state == "57014" || state == "40001" || state == "40P01" || state == "55P03") {
       return unavailable("database_busy", "The database could not finish in time; retry shortly.",
                          1);

@@ -104,8 +104,9 @@ TEST_F(AuthEmail, OtpCodeCreatesConfirmsAndSignsInOnce) {
   EXPECT_EQ(rows[0][1].find(code), std::string::npos);
   EXPECT_EQ(rows[0][2], "t") << "unconfirmed until the code comes back";
 
-  auto wrong = post("/auth/v1/verify",
-                    {{"type", "email"}, {"email", email}, {"token", code == "000000" ? "111111" : "000000"}});
+  auto wrong = post(
+      "/auth/v1/verify",
+      {{"type", "email"}, {"email", email}, {"token", code == "000000" ? "111111" : "000000"}});
   EXPECT_EQ(wrong.status, 403);
   EXPECT_EQ(code_of(wrong), "otp_expired");
 
@@ -158,15 +159,14 @@ TEST_F(AuthEmail, RedirectsOnlyToTheSiteOrTheAllowList) {
   EXPECT_EQ(field(latest_mail(email), "redirect_to"), allowed);
 
   const std::string other = unique_email("redirect");
-  ASSERT_EQ(post("/auth/v1/otp?redirect_to=https://dealer.example.evil.net/", {{"email", other}})
-                .status,
-            200);
+  ASSERT_EQ(
+      post("/auth/v1/otp?redirect_to=https://dealer.example.evil.net/", {{"email", other}}).status,
+      200);
   auto mail = latest_mail(other);
   EXPECT_EQ(field(mail, "redirect_to"), kSiteUrl);
   // A redirect_to added to the link by hand is checked again when the link is followed.
-  auto followed =
-      http_get(port(), "/auth/v1/verify?token=" + field(mail, "token_hash") +
-                           "&type=signup&redirect_to=https%3A%2F%2Fevil.example%2F");
+  auto followed = http_get(port(), "/auth/v1/verify?token=" + field(mail, "token_hash") +
+                                       "&type=signup&redirect_to=https%3A%2F%2Fevil.example%2F");
   ASSERT_EQ(followed.status, 303);
   EXPECT_TRUE(followed.header("location").starts_with(std::string(kSiteUrl) + "#access_token="))
       << followed.header("location");
@@ -208,7 +208,8 @@ TEST_F(AuthEmail, RecoveryCodeSignsIn) {
             200);
   ASSERT_EQ(post("/auth/v1/recover", {{"email", email}}).status, 200);
   auto mail = latest_mail(email);
-  auto verified = post("/auth/v1/verify", {{"type", "recovery"}, {"token_hash", field(mail, "token_hash")}});
+  auto verified =
+      post("/auth/v1/verify", {{"type", "recovery"}, {"token_hash", field(mail, "token_hash")}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_TRUE(json::parse(verified.body).as_object().contains("access_token"));
 }
@@ -296,7 +297,8 @@ TEST_F(AuthEmail, ATotpCodeCannotBeUsedTwice) {
   const auto code = auth::totp(
       *secret, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   auto verify_with = [&](const std::string& c) {
-    auto challenge = post("/auth/v1/factors/" + factor_id + "/challenge", {}, gotrue_headers(token));
+    auto challenge =
+        post("/auth/v1/factors/" + factor_id + "/challenge", {}, gotrue_headers(token));
     EXPECT_EQ(challenge.status, 200) << challenge.body;
     const std::string challenge_id(json::parse(challenge.body).at("id").as_string());
     return post("/auth/v1/factors/" + factor_id + "/verify",

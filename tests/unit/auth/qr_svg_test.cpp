@@ -16,8 +16,8 @@ void expect_finder(const QrSymbol& q, int x0, int y0) {
     for (int x = 0; x < 7; ++x) {
       const bool ring = x == 0 || y == 0 || x == 6 || y == 6;
       const bool core = x >= 2 && x <= 4 && y >= 2 && y <= 4;
-      EXPECT_EQ(q.at(x0 + x, y0 + y), ring || core) << "finder at " << x0 << "," << y0
-                                                   << " module " << x << "," << y;
+      EXPECT_EQ(q.at(x0 + x, y0 + y), ring || core)
+          << "finder at " << x0 << "," << y0 << " module " << x << "," << y;
     }
   }
 }
@@ -55,8 +55,8 @@ TEST(QrCode, SvgDrawsEveryDarkModuleOnceInsideAQuietZone) {
   const std::string svg = qr_svg(q, 3);
   const int side = q.width + 8;
   EXPECT_TRUE(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-                              std::to_string(side * 3) + "\" height=\"" +
-                              std::to_string(side * 3) + "\""));
+                              std::to_string(side * 3) + "\" height=\"" + std::to_string(side * 3) +
+                              "\""));
   EXPECT_NE(svg.find("viewBox=\"0 0 " + std::to_string(side) + " " + std::to_string(side)),
             std::string::npos);
   EXPECT_TRUE(svg.ends_with("</svg>"));
