@@ -100,6 +100,11 @@ info "migrate: applying db/bootstrap and supabase/migrations"
 info "seed: loading the demo data (skipped when already loaded)"
 "$bin" seed || die "forecourt seed failed (see above)"
 
+# The local stack shows sign-in emails (OTP codes, magic links) at the dev mailbox instead of
+# sending them; a value from the environment or .env wins. Never on in production.
+DEV_MAILBOX=${DEV_MAILBOX:-$(dotenv_get DEV_MAILBOX)}
+export DEV_MAILBOX=${DEV_MAILBOX:-true}
+
 cat >&2 <<EOF
 
   Forecourt on http://$url_host:$port/
@@ -107,6 +112,7 @@ cat >&2 <<EOF
     API docs     http://$url_host:$port/docs
     Health       http://$url_host:$port/meta/health
     Demo logins  see README.md
+    Dev mailbox  http://$url_host:$port/auth/v1/dev/mailbox?email=...  (DEV_MAILBOX=$DEV_MAILBOX)
     Data         $FORECOURT_DATA_DIR (PostgreSQL, Redis, stored files)
   Ctrl-C stops the server, then PostgreSQL and Redis.
 

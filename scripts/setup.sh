@@ -18,7 +18,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libvalijson-dev libhiredis-dev
-  libsodium-dev libspdlog-dev libfmt-dev libssl-dev libpq-dev
+  libsodium-dev libspdlog-dev libfmt-dev libssl-dev libpq-dev libqrencode-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # the private services (their system instances are never used, see scripts/stack.sh)

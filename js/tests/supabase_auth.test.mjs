@@ -103,3 +103,96 @@ test('supabase-js: sign-up, password sign-in, refresh, user, TOTP MFA, sign-out'
   const afterLogout = await fetch(`${url}/auth/v1/user`, { headers });
   assert.equal(afterLogout.status, 403, 'the session is gone after sign-out');
 });
+
+// The newest email the dev mailbox (DEV_MAILBOX=true) holds for an address.
+async function latestMail(email) {
+  const res = await fetch(`${url}/auth/v1/dev/mailbox?email=${encodeURIComponent(email)}`);
+  assert.equal(res.status, 200, 'the test server runs with DEV_MAILBOX=true');
+  const { messages } = await res.json();
+  assert.ok(messages.length > 0, `an email was queued for ${email}`);
+  return messages[0];
+}
+
+test('supabase-js: signInWithOtp + verifyOtp with the emailed code, single use', async () => {
+  const supabase = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const email = `otp-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const sent = await supabase.auth.signInWithOtp({ email, options: { data: { full_name: 'Otp Js' } } });
+  assert.equal(sent.error, null);
+  assert.equal(sent.data.session, null);
+
+  const mail = await latestMail(email);
+  assert.match(mail.otp, /^[0-9]{6}$/);
+  const verified = await supabase.auth.verifyOtp({ email, token: mail.otp, type: 'email' });
+  assert.equal(verified.error, null);
+  assert.ok(verified.data.session.access_token);
+  assert.equal(verified.data.user.email, email);
+  assert.equal(verified.data.user.user_metadata.full_name, 'Otp Js');
+  const user = await supabase.auth.getUser();
+  assert.equal(user.error, null);
+  assert.equal(user.data.user.email, email);
+
+  const reused = await supabase.auth.verifyOtp({ email, token: mail.otp, type: 'email' });
+  assert.equal(reused.error?.code, 'otp_expired');
+  assert.equal(reused.error?.status, 403);
+
+  // No enumeration: an unknown address with shouldCreateUser:false gets the same answer.
+  const unknown = await supabase.auth.signInWithOtp({
+    email: `nobody-${Date.now()}@example.com`,
+    options: { shouldCreateUser: false },
+  });
+  assert.equal(unknown.error, null);
+});
+
+test('supabase-js: magic link sign-in through GET /auth/v1/verify and setSession', async () => {
+  const supabase = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const email = `link-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const password = 'link-js-pass-1';
+  assert.equal((await supabase.auth.signUp({ email, password })).error, null);
+  await supabase.auth.signOut({ scope: 'local' });
+  const sent = await supabase.auth.signInWithOtp({ email, options: { shouldCreateUser: false } });
+  assert.equal(sent.error, null);
+
+  const mail = await latestMail(email);
+  assert.equal(mail.template, 'magic_link');
+  const link = new URL(mail.link);
+  const followed = await fetch(`${url}${link.pathname}${link.search}`, { redirect: 'manual' });
+  assert.equal(followed.status, 303);
+  const location = new URL(followed.headers.get('location'));
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  assert.equal(fragment.get('type'), 'magiclink');
+  assert.equal(fragment.get('token_type'), 'bearer');
+  const set = await supabase.auth.setSession({
+    access_token: fragment.get('access_token'),
+    refresh_token: fragment.get('refresh_token'),
+  });
+  assert.equal(set.error, null);
+  assert.equal(set.data.user.email, email);
+
+  // The link is spent: following it again carries GoTrue's error in the fragment.
+  const again = await fetch(`${url}${link.pathname}${link.search}`, { redirect: 'manual' });
+  const error = new URLSearchParams(new URL(again.headers.get('location')).hash.slice(1));
+  assert.equal(error.get('error_code'), 'otp_expired');
+});
+
+test('supabase-js: resetPasswordForEmail, verifyOtp(recovery), updateUser(password)', async () => {
+  const supabase = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  const email = `recover-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  assert.equal((await supabase.auth.signUp({ email, password: 'old-password-1' })).error, null);
+  await supabase.auth.signOut({ scope: 'local' });
+  const reset = await supabase.auth.resetPasswordForEmail(email);
+  assert.equal(reset.error, null);
+  const mail = await latestMail(email);
+  assert.equal(mail.template, 'recovery');
+  const verified = await supabase.auth.verifyOtp({ token_hash: mail.token_hash, type: 'recovery' });
+  assert.equal(verified.error, null);
+  const updated = await supabase.auth.updateUser({ password: 'new-password-2' });
+  assert.equal(updated.error, null);
+  const signIn = await supabase.auth.signInWithPassword({ email, password: 'new-password-2' });
+  assert.equal(signIn.error, null);
+});

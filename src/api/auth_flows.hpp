@@ -71,6 +71,28 @@ boost::asio::awaitable<boost::json::object> unenroll_factor(http::Request& req,
                                                             const auth::VerifiedToken& token,
                                                             const std::string& factor_id);
 
+// Email sign-in, as GoTrue: one email carries both a 6-digit code (verifyOtp) and a link to
+// GET /auth/v1/verify. The token is stored only as hex(sha224(email + code)), on the user
+// row (confirmation_token for unconfirmed users, recovery_token otherwise), expires after
+// AUTH_OTP_EXPIRY_S and is spent by its first successful use. The email itself is an
+// `auth.email` event in public.outbox, written in the token's transaction. The answer never
+// depends on whether the address has an account.
+enum class EmailKind { otp, magiclink, recovery };
+boost::asio::awaitable<void> send_email_token(http::Request& req, const boost::json::object& body,
+                                              EmailKind kind);
+// POST /verify {type, email + token | token_hash}: a session, or 403 otp_expired.
+boost::asio::awaitable<Session> verify_email_token(http::Request& req,
+                                                   const boost::json::object& body);
+// GET /verify?token=<token_hash>&type=...: the same check for the emailed link.
+boost::asio::awaitable<Session> verify_email_link(http::Request& req, const std::string& token_hash,
+                                                  const std::string& type);
+// Where a link may redirect: redirect_to when SITE_URL / URI_ALLOW_LIST allow it, else
+// SITE_URL.
+std::string redirect_target(const http::Request& req, std::string_view requested);
+// The dev mailbox (DEV_MAILBOX=true only): the newest auth emails queued for an address.
+boost::asio::awaitable<boost::json::array> dev_mailbox(http::Request& req,
+                                                       const std::string& email);
+
 // The request body as a JSON object ({} when empty); 400 bad_json otherwise.
 boost::json::object body_object(const http::Request& req);
 

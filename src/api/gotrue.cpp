@@ -2,11 +2,16 @@
 // and error JSON that @supabase/auth-js expects (shared/guide/supabase-compat.md §1). The
 // flows live in api/auth_flows.cpp; this file is the wire format.
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <map>
+#include <optional>
 
 #include "api/auth_flows.hpp"
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "app/services.hpp"
+#include "http/error_format.hpp"
 #include "http/route.hpp"
 
 namespace forecourt::api {
@@ -18,23 +23,9 @@ using http::Response;
 
 namespace {
 
-// GoTrue's error JSON: {code, message} when the client sent X-Supabase-Api-Version (auth-js
-// always does; the header is echoed), the legacy {code: <status>, error_code, msg} otherwise.
 Response gotrue_error(const Request& req, const AuthFailure& failure) {
-  const bool versioned = !req.header("X-Supabase-Api-Version").empty();
-  json::object body;
-  if (versioned) {
-    body = {{"code", failure.code()}, {"message", failure.what()}};
-  } else {
-    body = {{"code", failure.status()}, {"error_code", failure.code()}, {"msg", failure.what()}};
-  }
-  for (const auto& kv : failure.extra) body[kv.key()] = kv.value();
-  Response res = http::json_response(failure.status(), body);
-  if (versioned) res.set("X-Supabase-Api-Version", "2024-01-01");
-  res.set("x-sb-error-code", failure.code());
-  if (failure.retry_after > 0) res.set("Retry-After", std::to_string(failure.retry_after));
-  res.set(boost::beast::http::field::cache_control, "no-store");
-  return res;
+  return http::gotrue_error_response(req, failure.status(), failure.code(), failure.what(),
+                                     failure.extra, failure.retry_after);
 }
 
 // Every GoTrue handler answers refusals in GoTrue's format, not JSON:API.
@@ -137,6 +128,89 @@ asio::awaitable<Response> unenroll(Request& req) {
   co_return http::json_response(200, json::value(std::move(removed)));
 }
 
+// ---------------------------------------------------------------- email sign-in
+asio::awaitable<Response> otp(Request& req) {
+  auto body = auth_flows::body_object(req);
+  co_await auth_flows::send_email_token(req, body, auth_flows::EmailKind::otp);
+  co_return http::json_response(200, json::object{});
+}
+
+asio::awaitable<Response> magiclink(Request& req) {
+  auto body = auth_flows::body_object(req);
+  co_await auth_flows::send_email_token(req, body, auth_flows::EmailKind::magiclink);
+  co_return http::json_response(200, json::object{});
+}
+
+asio::awaitable<Response> recover(Request& req) {
+  auto body = auth_flows::body_object(req);
+  co_await auth_flows::send_email_token(req, body, auth_flows::EmailKind::recovery);
+  co_return http::json_response(200, json::object{});
+}
+
+asio::awaitable<Response> verify_otp(Request& req) {
+  auto body = auth_flows::body_object(req);
+  auto session = co_await auth_flows::verify_email_token(req, body);
+  co_return session_response(session);
+}
+
+// Go's url.Values.Encode: keys sorted, values escaped; GoTrue's redirects are built so.
+std::string encode_fragment(const std::map<std::string, std::string>& values) {
+  std::string out;
+  for (const auto& [key, value] : values) {
+    if (!out.empty()) out.push_back('&');
+    out.append(key).append("=").append(boost::urls::encode(value, boost::urls::unreserved_chars));
+  }
+  return out;
+}
+
+Response see_other(std::string location, const std::map<std::string, std::string>& fragment) {
+  // GoTrue replaces any fragment of redirect_to with its own.
+  location.erase(std::min(location.find('#'), location.size()));
+  location.append("#").append(encode_fragment(fragment));
+  Response res = http::empty_response(303);
+  res.set(boost::beast::http::field::location, location);
+  res.set(boost::beast::http::field::cache_control, "no-store");
+  return res;
+}
+
+// The emailed link: a browser arrives without headers and leaves for redirect_to (or
+// SITE_URL) with the session, or GoTrue's error, in the URL fragment, which never reaches a
+// server.
+asio::awaitable<Response> verify_link(Request& req) {
+  const std::string type = req.params.string("type");
+  const std::string token = req.params.string("token");
+  const std::string target = auth_flows::redirect_target(req, req.params.string("redirect_to"));
+  std::optional<AuthFailure> failure;
+  try {
+    auto session = co_await auth_flows::verify_email_link(req, token, type);
+    const auto& b = session.body;
+    co_return see_other(target, {{"access_token", std::string(b.at("access_token").as_string())},
+                                 {"expires_at", std::to_string(b.at("expires_at").as_int64())},
+                                 {"expires_in", std::to_string(b.at("expires_in").as_int64())},
+                                 {"refresh_token", std::string(b.at("refresh_token").as_string())},
+                                 {"sb", ""},
+                                 {"token_type", "bearer"},
+                                 {"type", type}});
+  } catch (const AuthFailure& f) {
+    failure = f;
+  }
+  std::map<std::string, std::string> error{
+      {"error_code", failure->code()}, {"error_description", failure->what()}, {"sb", ""}};
+  if (failure->status() == 403) error["error"] = "access_denied";
+  if (failure->code() == "otp_expired")
+    error["error_description"] = "Email link is invalid or has expired";
+  co_return see_other(target, error);
+}
+
+asio::awaitable<Response> mailbox(Request& req) {
+  if (!req.services->config.dev_mailbox)
+    throw AuthFailure(404, "not_found", "The dev mailbox is off (DEV_MAILBOX=false)");
+  const std::string email = req.params.string("email");
+  auto messages = co_await auth_flows::dev_mailbox(req, email);
+  co_return http::json_response(200,
+                                json::object{{"email", email}, {"messages", std::move(messages)}});
+}
+
 // ---------------------------------------------------------------- documentation
 const json::value& user_schema() {
   static const auto s = schemas::json(R"({"type":"object","required":["id","aud","role","email",
@@ -186,13 +260,13 @@ const json::value& error_schema() {
 
 http::ResponseSpec error(int status, const char* code, const char* message) {
   return {status, std::string(code) + ": " + message, error_schema(),
-          json::value{{"code", code}, {"message", message}}};
+          json::value{{"code", code}, {"message", message}}, "application/json"};
 }
 
 http::ParamSpec redirect_to() {
   return http::ParamSpec{.name = "redirect_to",
                          .description =
-                             "Where email links lead (accepted; local sign-ups are "
+                             "Where email links lead (accepted; password sign-ups are "
                              "confirmed at once).",
                          .maximum = 2048,
                          .example = "http://localhost:3000/welcome"};
@@ -298,7 +372,9 @@ void register_gotrue_routes(http::Router& router) {
                    "factor, a password change needs an aal2 session.");
   r.params = {redirect_to()};
   r.body_schema = schemas::json(R"({"type":"object","properties":{"email":{"type":"string"},
-    "password":{"type":"string","description":"At least 6 characters; a shorter one is refused: 422 weak_password"},"data":{"type":"object"}}})");
+    "password":{"type":"string","description":"At least 6 characters; a shorter one is refused: 422 weak_password"},"data":{"type":"object"},
+    "code_challenge":{"type":["string","null"],"description":"PKCE, sent (null) by auth-js"},
+    "code_challenge_method":{"type":["string","null"]}}})");
   r.body_example = schemas::json(R"({"data":{"full_name":"Casey C. Customer"}})");
   r.responses = {
       {200, "The updated user.", user_schema(), user_example()},
@@ -328,6 +404,125 @@ void register_gotrue_routes(http::Router& router) {
            R"({"external":{"email":true},"disable_signup":false,"mailer_autoconfirm":true})")}};
   router.add(std::move(r));
 
+  const auto email_sent = http::ResponseSpec{
+      200, "Accepted. The same answer whether or not the address has an account.",
+      schemas::json(R"({"type":"object","additionalProperties":false})"), json::object{}};
+  const auto resend = error(429, "over_email_send_rate_limit",
+                            "For security purposes, you can only request this after 60 seconds.");
+  const auto otp_body = schemas::json(R"({"type":"object","required":["email"],"properties":{
+    "email":{"type":"string","maxLength":255},"phone":{"type":"string"},
+    "data":{"type":["object","null"],"description":"user_metadata of a user created by this sign-in"},
+    "create_user":{"type":"boolean","default":true,"description":"false: never create a user; the answer is still 200 {}"},
+    "channel":{"type":["string","null"]},
+    "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"},
+    "code_challenge":{"type":["string","null"],"description":"PKCE: not supported, refused with 400"},
+    "code_challenge_method":{"type":["string","null"]}}})");
+  http::ParamSpec email_redirect = redirect_to();
+  email_redirect.description =
+      "Where the emailed link leads after verification: honoured on SITE_URL's origin or "
+      "when it matches URI_ALLOW_LIST, else SITE_URL.";
+
+  r = gotrue_route(Verb::post, "/auth/v1/otp", otp, "gotrueOtp", "Email a sign-in code and link",
+                   "signInWithOtp: emails a 6-digit code and a magic link (one token, valid "
+                   "AUTH_OTP_EXPIRY_S, single use) and creates the user unless create_user is "
+                   "false. The email is queued in the notification outbox; locally the dev "
+                   "mailbox shows it.");
+  r.params = {email_redirect};
+  r.body_schema = otp_body;
+  r.body_example = schemas::json(
+      R"({"email":"buyer@example.com","create_user":true,"data":{"full_name":"New Buyer"}})");
+  r.responses = {
+      email_sent,
+      error(400, "validation_failed", "Unable to validate email address: invalid format"), resend};
+  router.add(std::move(r));
+
+  r = gotrue_route(Verb::post, "/auth/v1/magiclink", magiclink, "gotrueMagicLink",
+                   "Email a magic link (legacy)",
+                   "GoTrue's older entry point of the same email as /auth/v1/otp.");
+  r.params = {email_redirect};
+  r.body_schema = otp_body;
+  r.body_example = schemas::json(R"({"email":"buyer@example.com"})");
+  r.responses = {email_sent, resend};
+  router.add(std::move(r));
+
+  r = gotrue_route(Verb::post, "/auth/v1/recover", recover, "gotrueRecover",
+                   "Email a password-recovery link",
+                   "resetPasswordForEmail: emails a recovery code and link; verifying it signs "
+                   "the user in (type recovery) so the app can set a new password with PUT "
+                   "/auth/v1/user. Never creates a user.");
+  r.params = {email_redirect};
+  r.body_schema = otp_body;
+  r.body_example = schemas::json(R"({"email":"customer@forecourt.local"})");
+  r.responses = {email_sent, resend};
+  router.add(std::move(r));
+
+  r = gotrue_route(Verb::post, "/auth/v1/verify", verify_otp, "gotrueVerifyOtp",
+                   "Verify an emailed code or token hash",
+                   "verifyOtp: email + token (the 6-digit code) or token_hash alone; returns a "
+                   "session. Failures count towards the per-account and per-IP sign-in "
+                   "throttle.");
+  r.params = {redirect_to()};
+  r.body_schema = schemas::json(R"({"type":"object","required":["type"],"properties":{
+    "type":{"enum":["email","magiclink","signup","recovery","invite","email_change","sms","phone_change"]},
+    "email":{"type":"string","maxLength":255},"phone":{"type":"string"},
+    "token":{"type":"string","maxLength":64},"token_hash":{"type":"string","maxLength":128},
+    "options":{"type":"object","description":"sent by auth-js along with the parameters; ignored"},
+    "gotrue_meta_security":{"type":"object","description":"captcha_token, sent by auth-js"}}})");
+  r.body_example =
+      schemas::json(R"({"type":"email","email":"buyer@example.com","token":"123456"})");
+  r.responses = {
+      {200, "The session.", session_schema(), session_example()},
+      error(400, "validation_failed", "Verify requires either a token or a token hash"),
+      error(403, "otp_expired", "Token has expired or is invalid"),
+      error(429, "over_request_rate_limit", "Too many sign-in attempts. Retry after 2 seconds.")};
+  router.add(std::move(r));
+
+  r = gotrue_route(Verb::get, "/auth/v1/verify", verify_link, "gotrueVerifyLink",
+                   "Follow an emailed link",
+                   "The magic/recovery/confirmation link: 303 to redirect_to (if allowed, else "
+                   "SITE_URL) with the session in the URL fragment (access_token, expires_at, "
+                   "expires_in, refresh_token, token_type, type), or error, error_code and "
+                   "error_description there when the link is invalid or expired.");
+  r.params = {
+      http::ParamSpec{.name = "token",
+                      .required = true,
+                      .description = "The token hash from the email.",
+                      .maximum = 128,
+                      .example = "5d2f0c5f4f0e3c1b0a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d"},
+      http::ParamSpec{.name = "type",
+                      .type = http::ParamType::enumeration,
+                      .required = true,
+                      .description = "What the link confirms.",
+                      .values = {"magiclink", "signup", "recovery", "invite", "email_change"},
+                      .example = "magiclink"},
+      email_redirect};
+  r.responses = {
+      {303, "To redirect_to, the session or the error in the fragment.", nullptr, nullptr},
+      error(400, "validation_failed", "token: is required")};
+  router.add(std::move(r));
+
+  r = gotrue_route(Verb::get, "/auth/v1/dev/mailbox", mailbox, "gotrueDevMailbox",
+                   "Dev mailbox (local only)",
+                   "The newest sign-in emails queued for an address, codes and links included. "
+                   "Served only with DEV_MAILBOX=true (make run's default); 404 otherwise. "
+                   "Never turn it on in production: it hands out sign-in codes.");
+  r.params = {http::ParamSpec{.name = "email",
+                              .required = true,
+                              .description = "The recipient.",
+                              .maximum = 255,
+                              .example = "buyer@example.com"}};
+  r.responses = {{200, "The messages, newest first.",
+                  schemas::json(R"({"type":"object","required":["email","messages"],"properties":{
+         "email":{"type":"string"},"messages":{"type":"array","items":{"type":"object"}}}})"),
+                  schemas::json(R"({"email":"buyer@example.com","messages":[{"id":42,
+         "created_at":"2026-11-25T09:00:00Z","template":"magic_link","subject":"Your sign-in link",
+         "email":"buyer@example.com","otp":"123456","token_hash":"5d2f...","verify_type":"magiclink",
+         "link":"http://127.0.0.1:8080/auth/v1/verify?token=5d2f...&type=magiclink&redirect_to=http%3A%2F%2F127.0.0.1%3A8080",
+         "redirect_to":"http://127.0.0.1:8080","expires_at":1795003600}]})")},
+                 error(404, "not_found", "The dev mailbox is off (DEV_MAILBOX=false)")};
+  r.rate_class = "default";  // a developer's page, not a credential check
+  router.add(std::move(r));
+
   r = gotrue_route(Verb::post, "/auth/v1/factors", enroll, "gotrueEnrollFactor",
                    "Enroll a TOTP factor",
                    "Creates an unverified TOTP factor and returns its secret and otpauth URI.");
@@ -339,7 +534,7 @@ void register_gotrue_routes(http::Router& router) {
        schemas::json(R"({"type":"object","required":["id","type","totp"],"properties":{
          "id":{"type":"string","format":"uuid"},"type":{"enum":["totp"]},
          "friendly_name":{"type":["string","null"]},
-         "totp":{"type":"object","properties":{"qr_code":{"type":"string"},
+         "totp":{"type":"object","properties":{"qr_code":{"type":"string","description":"QR code of uri as raw SVG; auth-js makes it a data: URL"},
            "secret":{"type":"string"},"uri":{"type":"string"}}}}})"),
        schemas::json(
            R"({"id":"5f0c2b8e-1d3a-4e5f-8a9b-0c1d2e3f4a5b","type":"totp","friendly_name":"phone",

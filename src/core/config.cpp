@@ -39,8 +39,11 @@ class Reader {
     const auto& s = it->second;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc{} || p != s.data() + s.size() || v < lo || v > hi) {
-      fail(name, std::string(name) + " must be an integer in " + std::to_string(lo) + ".." +
-                     std::to_string(hi) + ", got '" + s + "'");
+      // append, not operator+ chains: g++ 12 -Warray-bounds false positive once inlined.
+      std::string message(name);
+      message.append(" must be an integer in ").append(std::to_string(lo)).append("..");
+      message.append(std::to_string(hi)).append(", got '").append(s).append("'");
+      fail(name, message);
       return;
     }
     out = static_cast<std::remove_reference_t<decltype(out)>>(v);
@@ -128,6 +131,25 @@ void read_platform_settings(Reader& r, Config& c) {
   r.integer("WAF_FORM_MAX_BYTES", 1024, 64LL * 1024 * 1024, c.waf_form_max_bytes);
 }
 
+// The embedded auth server's email flows (issue 4).
+void read_auth_email_settings(Reader& r, Config& c) {
+  r.text("SITE_URL", c.site_url);
+  if (c.site_url.empty()) c.site_url = c.public_base_url;
+  std::string allow;
+  r.text("URI_ALLOW_LIST", allow);
+  c.uri_allow_list = split_list(allow);
+  long long expiry = c.otp_expiry.count();
+  r.integer("AUTH_OTP_EXPIRY_S", 60, 86400, expiry);
+  c.otp_expiry = std::chrono::seconds(expiry);
+  long long resend = c.email_resend_interval.count();
+  r.integer("AUTH_EMAIL_RESEND_INTERVAL_S", 0, 3600, resend);
+  c.email_resend_interval = std::chrono::seconds(resend);
+  r.boolean("DEV_MAILBOX", c.dev_mailbox);
+  // The dev mailbox hands out sign-in codes to anyone who asks: never in production.
+  if (c.dev_mailbox && c.environment == "production")
+    r.fail("DEV_MAILBOX", "DEV_MAILBOX must not be on in production");
+}
+
 }  // namespace
 
 Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
@@ -187,6 +209,7 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   r.text("OTEL_EXPORTER_OTLP_ENDPOINT", c.otel_exporter_otlp_endpoint);
   r.text("PAYMENT_WEBHOOK_SECRET", c.payment_webhook_secret);
   read_platform_settings(r, c);
+  read_auth_email_settings(r, c);
 
   if (needs != ConfigNeeds::none) r.require("DATABASE_URL", c.database_url);
   if (needs == ConfigNeeds::services) {
@@ -270,6 +293,9 @@ std::vector<std::pair<std::string, std::string>> describe_config(const Config& c
       {"DOCS_ASSETS_DIR", c.docs_assets_dir},
       {"RATE_LIMIT_ENABLED", c.rate_limit_enabled ? "true" : "false"},
       {"RATE_LIMIT_MULTIPLIER", std::to_string(static_cast<long long>(c.rate_limit_multiplier))},
+      {"SITE_URL", c.site_url},
+      {"AUTH_OTP_EXPIRY_S", std::to_string(c.otp_expiry.count())},
+      {"DEV_MAILBOX", c.dev_mailbox ? "true" : "false"},
   };
 }
 

@@ -67,6 +67,13 @@ struct Config {
   int rate_limit_authenticated_per_min = 300;
   std::vector<std::string> waf_block_patterns;  // regexes matched on path, query and headers
   std::size_t waf_form_max_bytes = std::size_t{64} * 1024;  // urlencoded / text bodies
+
+  // Embedded auth's email flows (OTP, magic link, recovery; issue 4).
+  std::string site_url;                     // where email links land by default (PUBLIC_BASE_URL)
+  std::vector<std::string> uri_allow_list;  // other redirect_to targets links may use
+  std::chrono::seconds otp_expiry{3600};    // email OTP / link lifetime (GoTrue MAILER_OTP_EXP)
+  std::chrono::seconds email_resend_interval{60};  // per address; 0 = no limit
+  bool dev_mailbox = false;  // GET /auth/v1/dev/mailbox: local development only, never prod
 };
 
 // Which settings a command needs: `serve` needs the services, `openapi` needs none.

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "http/error_format.hpp"
 #include "http/errors.hpp"
 #include "http/json_schema.hpp"
 #include "http/params.hpp"
@@ -220,12 +221,34 @@ json::object error_ref(int status, std::string_view description, std::string_vie
                           {"example", error_example(status, code, detail)}}}}}};
 }
 
+// /auth/v1 routes answer GoTrue's error JSON (http/error_format.hpp): documented so.
+json::object gotrue_error_ref(int status, std::string_view description, std::string_view code,
+                              std::string_view detail) {
+  static const json::value schema = json::parse(
+      R"({"type":"object","description":"GoTrue error: {code, message} with X-Supabase-Api-Version, else {code: <status>, error_code, msg}",
+          "properties":{"code":{"type":["string","integer"]},"message":{"type":"string"},
+          "error_code":{"type":"string"},"msg":{"type":"string"}}})");
+  const std::string_view gotrue_code =
+      gotrue_error_code(status, code, status == 400 || status == 422);
+  return json::object{
+      {"description", std::string(description)},
+      {"headers", rate_limit_headers(status == 429 || status == 503)},
+      {"content",
+       {{"application/json",
+         {{"schema", schema},
+          {"example", {{"code", std::string(gotrue_code)}, {"message", std::string(detail)}}}}}}}};
+}
+
 // Failures a route can produce without declaring them, described once here.
 void add_common_responses(const Route& r, json::object& responses) {
+  // 413 is answered while reading the request, before any route is known: JSON:API always.
+  const bool gotrue = error_format_for(r.path) == ErrorFormat::gotrue;
   auto add = [&](int status, std::string_view description, std::string_view code,
                  std::string_view detail) {
     auto key = std::to_string(status);
-    if (!responses.contains(key)) responses[key] = error_ref(status, description, code, detail);
+    if (responses.contains(key)) return;
+    responses[key] = gotrue && status != 413 ? gotrue_error_ref(status, description, code, detail)
+                                             : error_ref(status, description, code, detail);
   };
   bool has_query_or_path = std::any_of(r.params.begin(), r.params.end(),
                                        [](const ParamSpec& p) { return p.in != ParamIn::header; });

@@ -9,6 +9,7 @@
 #include "db/pg.hpp"
 #include "http/auth.hpp"
 #include "http/body_validation.hpp"
+#include "http/error_format.hpp"
 #include "http/errors.hpp"
 #include "http/params.hpp"
 #include "http/rate_limit.hpp"
@@ -308,40 +309,42 @@ Response error_response(const HttpError& error, std::string_view request_id) {
   return res;
 }
 
+namespace {
+// Any failure as the HttpError it means for the client; unexpected ones are logged here.
+HttpError as_http_error(std::exception_ptr failure, const Request& req);
+}  // namespace
+
+// The one error mapping; http/error_format.hpp decides how each route family writes it.
 Response error_response(std::exception_ptr failure, const Request& req) {
+  const HttpError error = as_http_error(std::move(failure), req);
+  if (error_format_for(req.path) == ErrorFormat::gotrue) return gotrue_error_response(req, error);
+  return error_response(error, req.request_id);
+}
+
+namespace {
+HttpError as_http_error(std::exception_ptr failure, const Request& req) {
   try {
     std::rethrow_exception(failure);
   } catch (const HttpError& e) {
-    return error_response(e, req.request_id);
+    return e;
   } catch (const db::DbUnavailable& e) {
     log::warn("database unavailable", {{"request_id", req.request_id}, {"error", e.what()}});
-    return error_response(
-        unavailable("database_unavailable", "The database is unavailable; retry shortly.", 1),
-        req.request_id);
+    return unavailable("database_unavailable", "The database is unavailable; retry shortly.", 1);
   } catch (const db::DbError& e) {
     const auto& state = e.sqlstate();
-    if (state == "42501")
-      return error_response(HttpError(403, "forbidden", "You are not allowed to do that."),
-                            req.request_id);
+    if (state == "42501") return {403, "forbidden", "You are not allowed to do that."};
     if (state == "23505")
-      return error_response(
-          HttpError(409, "conflict", "A record with the same unique value already exists."),
-          req.request_id);
+      return {409, "conflict", "A record with the same unique value already exists."};
     if (state == "23503")
-      return error_response(HttpError(409, "reference_conflict",
-                                      "A referenced record does not exist or is still in use."),
-                            req.request_id);
+      return {409, "reference_conflict", "A referenced record does not exist or is still in use."};
     if (state == "23514" || state == "23502" || state == "22P02" || state == "22003" ||
         state == "22007" || state == "22008" || state == "P0001") {
-      return error_response(HttpError(422, "constraint_violation", e.what()), req.request_id);
+      return {422, "constraint_violation", e.what()};
     }
-    if (state == "FC409")
-      return error_response(HttpError(409, "conflict", e.what()),
-                            req.request_id);  // our own business-rule code
+    if (state == "FC409") return {409, "conflict", e.what()};  // our own business-rule code
     if (state == "57014" || state == "40001" || state == "40P01" || state == "55P03") {
-      return error_response(
-          unavailable("database_busy", "The database could not finish in time; retry shortly.", 1),
-          req.request_id);
+      return unavailable("database_busy", "The database could not finish in time; retry shortly.",
+                         1);
     }
     log::error("database error",
                {{"request_id", req.request_id}, {"sqlstate", state}, {"error", e.what()}});
@@ -355,11 +358,10 @@ Response error_response(std::exception_ptr failure, const Request& req) {
     log::error("unhandled non-standard exception",
                {{"request_id", req.request_id}, {"path", req.path}});
   }
-  return error_response(
-      HttpError(500, "internal_error",
-                "Something went wrong on our side; the request ID identifies it in our logs."),
-      req.request_id);
+  return {500, "internal_error",
+          "Something went wrong on our side; the request ID identifies it in our logs."};
 }
+}  // namespace
 
 Pipeline build_pipeline(const Config& config, const Router& router) {
   const Config* cfg = &config;

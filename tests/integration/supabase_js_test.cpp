@@ -1,5 +1,6 @@
 // Runs js/tests/supabase_auth.test.mjs (node:test, the pinned @supabase/supabase-js) against a
-// real `forecourt serve`, so ctest covers the official client's view of the embedded auth API.
+// real `forecourt serve`, so ctest covers the official client's view of the embedded auth API
+// (password, refresh, TOTP MFA, email OTP, magic link, password recovery).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -16,7 +17,10 @@ TEST(SupabaseJs, OfficialClientSignsUpSignsInRefreshesEnrollsTotpAndSignsOut) {
   ASSERT_TRUE(std::filesystem::exists(js / "node_modules" / "@supabase" / "supabase-js"))
       << "run `npm ci` in " << js << " (scripts/setup.sh does)";
   const std::string anon_key = "sb_publishable_forecourt_js_test";
-  ServerProcess server({{"SUPABASE_ANON_KEY", anon_key}});
+  // The email tests read codes and links from the dev mailbox.
+  ServerProcess server({{"SUPABASE_ANON_KEY", anon_key},
+                        {"DEV_MAILBOX", "true"},
+                        {"AUTH_EMAIL_RESEND_INTERVAL_S", "0"}});
   const std::string log = "/tmp/forecourt-js-test-" + std::to_string(::getpid()) + ".log";
   const std::string command =
       "cd '" + js.string() +

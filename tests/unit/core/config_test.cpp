@@ -93,5 +93,32 @@ TEST(Config, DescribeHidesSecrets) {
   }
 }
 
+TEST(Config, AuthEmailSettingsAndTheDevMailboxGuard) {
+  auto c = load_config(minimal(), ConfigNeeds::services);
+  ASSERT_TRUE(c.ok()) << c.problem().detail;
+  EXPECT_FALSE(c->dev_mailbox) << "off unless asked for";
+  EXPECT_EQ(c->site_url, c->public_base_url);
+  EXPECT_EQ(c->otp_expiry, std::chrono::seconds(3600));
+
+  auto env = minimal();
+  env["DEV_MAILBOX"] = "true";
+  env["SITE_URL"] = "https://dealer.example";
+  env["URI_ALLOW_LIST"] = "https://a.example/*, https://b.example/cb";
+  env["AUTH_OTP_EXPIRY_S"] = "600";
+  auto dev = load_config(env, ConfigNeeds::services);
+  ASSERT_TRUE(dev.ok()) << dev.problem().detail;
+  EXPECT_TRUE(dev->dev_mailbox);
+  EXPECT_EQ(dev->site_url, "https://dealer.example");
+  EXPECT_EQ(dev->uri_allow_list,
+            (std::vector<std::string>{"https://a.example/*", "https://b.example/cb"}));
+  EXPECT_EQ(dev->otp_expiry, std::chrono::seconds(600));
+
+  env["ENVIRONMENT"] = "production";
+  env["ALLOWED_ORIGINS"] = "https://dealer.example";
+  auto prod = load_config(env, ConfigNeeds::services);
+  ASSERT_FALSE(prod.ok());
+  EXPECT_EQ(prod.problem().field, "DEV_MAILBOX");
+}
+
 }  // namespace
 }  // namespace forecourt
