@@ -320,14 +320,15 @@ TEST_F(Idempotency, TheBodyIsValidatedWithAPointerPerProblem) {
   auto r = post(R"({"amount":-5,"term_months":13,"apr":"x","colour":"red"})", key);
   ASSERT_EQ(r.status, 422) << r.body;
   std::set<std::string> pointers;
-  for (const auto& e : json::parse(r.body).at("errors").as_array()) {
+  const auto doc = json::parse(r.body);  // named: a loop over a temporary's member dangles
+  for (const auto& e : doc.at("errors").as_array()) {
     const auto* source = e.as_object().if_contains("source");
     if (source != nullptr && source->as_object().contains("pointer"))
       pointers.insert(std::string(source->at("pointer").as_string()));
   }
   EXPECT_TRUE(pointers.contains("/amount")) << r.body;
   EXPECT_TRUE(pointers.contains("/term_months")) << r.body;
-  EXPECT_GE(json::parse(r.body).at("errors").as_array().size(), 3U) << r.body;
+  EXPECT_GE(doc.at("errors").as_array().size(), 3U) << r.body;
 
   auto precise = post(R"({"amount":"100.005","term_months":12})", unique("key"));
   EXPECT_EQ(precise.status, 422) << precise.body;
