@@ -26,6 +26,7 @@ commands:
   migrate   apply db/bootstrap and new supabase/migrations to the database
   seed      load supabase/seed.sql once, or generate a large inventory (--vehicles N)
   keys      the embedded auth signing keys: `keys rotate`, `keys list`
+  idempotency  `idempotency purge`: delete expired Idempotency-Key records
   openapi   print the OpenAPI 3.1 document
   config    print the effective configuration (secrets hidden)
   version   print the version
@@ -161,6 +162,36 @@ int cmd_keys(const std::vector<std::string>& args) {
   return usage_error("unknown keys command: " + args.front());
 }
 
+constexpr const char* kIdempotencyHelp = R"(usage: forecourt idempotency purge [--limit N]
+
+Deletes Idempotency-Key records past their 24-hour expiry (public.idempotency_keys), at most
+N (default 100000) per run. The server already purges lazily (every claim removes a few
+expired keys); run this from cron for a bulk clean-up. Several runs at once split the work.
+Connects with DATABASE_URL, as service_role.
+)";
+
+int cmd_idempotency(const std::vector<std::string>& args) {
+  if (wants_help(args) || args.empty() || args.front() != "purge")
+    return std::cout << kIdempotencyHelp, wants_help(args) ? 0 : 2;
+  int limit = 100000;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--limit" && i + 1 < args.size()) {
+      try {
+        limit = std::stoi(args[++i]);
+      } catch (const std::exception&) {
+        return usage_error("--limit needs a positive number");
+      }
+      if (limit <= 0) return usage_error("--limit must be positive");
+    } else {
+      return usage_error("unknown option for idempotency purge: " + args[i]);
+    }
+  }
+  auto config = load(ConfigNeeds::database);
+  if (!config) return 1;
+  std::cout << forecourt::cli::purge_idempotency_keys(*config, limit) << " expired keys deleted\n";
+  return 0;
+}
+
 int cmd_openapi(const std::vector<std::string>& args) {
   if (wants_help(args))
     return std::cout << "usage: forecourt openapi\n\nPrints the OpenAPI 3.1 document as JSON "
@@ -203,6 +234,7 @@ int main(int argc, char** argv) {
     if (command == "seed") return cmd_seed(args);
     if (command == "openapi") return cmd_openapi(args);
     if (command == "keys") return cmd_keys(args);
+    if (command == "idempotency") return cmd_idempotency(args);
     if (command == "config") return cmd_config(args);
     if (command == "version" || command == "--version")
       return std::cout << FORECOURT_VERSION << "\n", 0;

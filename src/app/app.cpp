@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "api/financing.hpp"
 #include "api/routes.hpp"
 #include "app/services.hpp"
 #include "auth/password.hpp"
@@ -49,6 +50,7 @@ void register_all_routes(http::Router& router, const Config& config) {
   api::register_vehicle_routes(router);
   api::register_tool_routes(router);
   api::register_storage_routes(router);
+  api::register_financing_routes(router);
   api::register_auth_routes(router, config);
   if (config.auth_mode == "embedded") api::register_gotrue_routes(router);
   api::register_docs_routes(router, config);  // last: documents all of the above

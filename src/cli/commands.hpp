@@ -22,4 +22,8 @@ struct SeedOptions {
 };
 int seed(const Config& config, const SeedOptions& options);
 
+// Deletes up to `limit` expired Idempotency-Key records (private.idempotency_purge, as
+// service_role); returns how many. Throws std::runtime_error on a database failure.
+int purge_idempotency_keys(const Config& config, int limit);
+
 }  // namespace forecourt::cli

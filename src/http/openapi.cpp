@@ -213,12 +213,22 @@ json::object rate_limit_headers(bool with_retry_after) {
 
 json::object error_ref(int status, std::string_view description, std::string_view code,
                        std::string_view detail) {
-  return json::object{{"description", std::string(description)},
-                      {"headers", rate_limit_headers(status == 429 || status == 503)},
-                      {"content",
-                       {{"application/vnd.api+json",
-                         {{"schema", {{"$ref", "#/components/schemas/ErrorDocument"}}},
-                          {"example", error_example(status, code, detail)}}}}}};
+  return json::object{
+      {"description", std::string(description)},
+      // 409 here is only the Idempotency-Key one, which says when to retry.
+      {"headers", rate_limit_headers(status == 429 || status == 503 || status == 409)},
+      {"content",
+       {{"application/vnd.api+json",
+         {{"schema", {{"$ref", "#/components/schemas/ErrorDocument"}}},
+          {"example", error_example(status, code, detail)}}}}}};
+}
+
+// A route that declares the Idempotency-Key header (api::idempotency_key_param()) honours
+// it: its 2xx answers may be replays, and it can answer 409 (in flight) and 422 (reused).
+bool honours_idempotency_key(const Route& r) {
+  return std::any_of(r.params.begin(), r.params.end(), [](const ParamSpec& p) {
+    return p.in == ParamIn::header && p.name == "Idempotency-Key";
+  });
 }
 
 // /auth/v1 routes answer GoTrue's error JSON (http/error_format.hpp): documented so.
@@ -268,6 +278,16 @@ void add_common_responses(const Route& r, json::object& responses) {
     add(422, "The body failed validation; one error per problem, each with a JSON pointer.",
         "invalid_format", "email must be an email address.");
   }
+  if (honours_idempotency_key(r)) {
+    add(409, "A request with this Idempotency-Key is still running; retry after Retry-After.",
+        "idempotency_key_in_flight",
+        "A request with this Idempotency-Key is still being processed; retry shortly to get "
+        "its answer.");
+    add(422, "This Idempotency-Key was already used for a different request.",
+        "idempotency_key_reused",
+        "This Idempotency-Key was already used for a different request; use a new key for a "
+        "new request.");
+  }
   add(429, "Too many requests; Retry-After says when to try again.", "rate_limited",
       "Too many requests: retry in 12 seconds.");
   add(500, "Unexpected failure; the request ID identifies it in the logs.", "internal_error",
@@ -296,8 +316,13 @@ json::object operation(const Route& r) {
   }
   json::object responses;
   for (const auto& resp : r.responses) {
-    json::object entry{{"description", resp.description},
-                       {"headers", rate_limit_headers(resp.status == 429 || resp.status == 503)}};
+    auto headers = rate_limit_headers(resp.status == 429 || resp.status == 503 ||
+                                      (honours_idempotency_key(r) && resp.status == 409));
+    if (honours_idempotency_key(r) && resp.status >= 200 && resp.status < 300) {
+      headers["Idempotent-Replayed"] =
+          json::object{{"$ref", "#/components/headers/Idempotent-Replayed"}};
+    }
+    json::object entry{{"description", resp.description}, {"headers", std::move(headers)}};
     if (!resp.schema.is_null()) {
       bool is_error = resp.status >= 400;
       json::object media{{"schema", resp.schema}};
@@ -339,7 +364,13 @@ json::object rate_limit_header_components() {
        header("Requests allowed per window for this caller and route class.", 60)},
       {"RateLimit-Remaining", header("Requests left in the current window.", 42)},
       {"RateLimit-Reset", header("Seconds until the full budget is available again.", 18)},
-      {"Retry-After", header("Seconds to wait before retrying.", 12)}};
+      {"Retry-After", header("Seconds to wait before retrying.", 12)},
+      {"Idempotent-Replayed",
+       {{"description",
+         "true when this is the stored answer of an earlier request with the same "
+         "Idempotency-Key (replayed byte for byte); absent on a first answer."},
+        {"schema", {{"type", "string"}, {"enum", json::array{"true"}}}},
+        {"example", "true"}}}};
 }
 
 }  // namespace
