@@ -13,6 +13,7 @@ void register_inventory_routes(http::Router& router);
 void register_vehicle_routes(http::Router& router);
 void register_tool_routes(http::Router& router);
 void register_storage_routes(http::Router& router);
+void register_financing_routes(http::Router& router);
 // /auth/login, /auth/logout, /auth/refresh, /auth/me and the small protected reads
 // (/staff/customers, /admin/audit-log) whose access levels the role matrix tests.
 void register_auth_routes(http::Router& router, const Config& config);

@@ -10,7 +10,6 @@
 #include <memory>
 #include <thread>
 
-#include "api/financing.hpp"
 #include "api/routes.hpp"
 #include "app/services.hpp"
 #include "auth/password.hpp"
