@@ -4,7 +4,6 @@
 // application (its owner and staff). Money: JSON numbers in US dollars with two decimals in
 // responses (PostgreSQL's numeric text passed through, as on the vehicle card); requests
 // may send a number or a decimal string, and amounts reach SQL as exact decimal text.
-#include "api/routes.hpp"
 
 #include <boost/json.hpp>
 #include <optional>
