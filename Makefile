@@ -11,7 +11,7 @@ STACK_ENV = eval "$$($(STACK) env)"
 CXX_FILES = find src tests bench -type f \( -name '*.cpp' -o -name '*.hpp' \) -not -path '*/node_modules/*' 2>/dev/null
 
 .PHONY: run test build stack-start stack-stop stack-status psql migrate seed lint format \
-	coverage bench clean clean-data help openapi
+	coverage bench clean clean-data help openapi postman
 
 run: ## install, build, start PostgreSQL + Redis, migrate, seed, serve on 127.0.0.1:8080
 	@scripts/run.sh
@@ -40,8 +40,11 @@ migrate: build stack-start ## apply db/bootstrap and supabase/migrations to the 
 seed: build stack-start ## load supabase/seed.sql once (VEHICLES=N for a large inventory)
 	@$(STACK_ENV) && $(BIN) seed $(if $(VEHICLES),--vehicles $(VEHICLES))
 
-openapi: ## regenerate docs/openapi.json from the route table (commit it; a test checks it)
-	@scripts/build.sh $(PRESET) >/dev/null && scripts/openapi.sh write $(BIN)
+openapi: ## regenerate docs/openapi.json from the route table, and postman/ from it (commit both)
+	@scripts/build.sh $(PRESET) >/dev/null && scripts/openapi.sh write $(BIN) && scripts/postman.sh write
+
+postman: ## regenerate the Postman collection and environment in postman/ from docs/openapi.json
+	@scripts/postman.sh write
 
 lint: ## clang-format check, cppcheck, flawfinder, clang-tidy on changed files
 	@scripts/lint.sh

@@ -258,6 +258,7 @@ const json::value& error_schema() {
   return s;
 }
 
+// GoTrue's errors are plain JSON (gotrue_error), not JSON:API documents.
 http::ResponseSpec error(int status, const char* code, const char* message) {
   return {status, std::string(code) + ": " + message, error_schema(),
           json::value{{"code", code}, {"message", message}}, "application/json"};

@@ -251,14 +251,25 @@ json::object gotrue_error_ref(int status, std::string_view description, std::str
 
 // Failures a route can produce without declaring them, described once here.
 void add_common_responses(const Route& r, json::object& responses) {
-  // 413 is answered while reading the request, before any route is known: JSON:API always.
   const bool gotrue = error_format_for(r.path) == ErrorFormat::gotrue;
   auto add = [&](int status, std::string_view description, std::string_view code,
                  std::string_view detail) {
     auto key = std::to_string(status);
-    if (responses.contains(key)) return;
-    responses[key] = gotrue && status != 413 ? gotrue_error_ref(status, description, code, detail)
-                                             : error_ref(status, description, code, detail);
+    // 413 is refused while reading, before the route is known: JSON:API even on /auth/v1.
+    auto common = gotrue && status != 413 ? gotrue_error_ref(status, description, code, detail)
+                                          : error_ref(status, description, code, detail);
+    if (!responses.contains(key)) {
+      responses[key] = std::move(common);
+      return;
+    }
+    // The route declares its own body for this status, but the pipeline's refusals with the
+    // same status may come in another media type: both are documented, and the Content-Type
+    // tells them apart.
+    auto& declared = responses[key].as_object();
+    if (!declared.contains("content")) return;
+    auto& content = declared["content"].as_object();
+    for (const auto& [type, media] : common.at("content").as_object())
+      if (!content.contains(type)) content[type] = media;
   };
   bool has_query_or_path = std::any_of(r.params.begin(), r.params.end(),
                                        [](const ParamSpec& p) { return p.in != ParamIn::header; });
@@ -267,9 +278,14 @@ void add_common_responses(const Route& r, json::object& responses) {
         "unknown_parameter", "Unknown query parameter 'colour'.");
   if (r.access != Access::public_) {  // Flawfinder: ignore (a struct field, not access(2))
     add(401, "No valid bearer token.", "unauthenticated", "A valid bearer token is required.");
-    add(403, "The caller's role, IP or assurance level is not enough.", "forbidden",
-        "You are not allowed to do that.");
+    add(403,
+        "The caller's role, IP or assurance level is not enough, or a WAF rule blocked the "
+        "request.",
+        "forbidden", "You are not allowed to do that.");
   }
+  // The WAF's block list (WAF_BLOCK_PATTERNS) can refuse any request.
+  add(403, "A security rule (WAF_BLOCK_PATTERNS) blocked the request.", "request_blocked",
+      "The request was blocked by a security rule.");
   if (!r.body_schema.is_null()) {
     add(413, "The body is larger than this endpoint accepts.", "payload_too_large",
         "The request body is larger than this endpoint accepts.");
@@ -287,6 +303,11 @@ void add_common_responses(const Route& r, json::object& responses) {
         "idempotency_key_reused",
         "This Idempotency-Key was already used for a different request; use a new key for a "
         "new request.");
+  }
+  if (r.method == Verb::get && r.cache != CachePolicy::no_store && !responses.contains("304")) {
+    // The pipeline's ETag stage answers a matching If-None-Match on these routes.
+    responses["304"] = json::object{{"description", "Not modified: the If-None-Match tag matches."},
+                                    {"headers", rate_limit_headers(false)}};
   }
   add(429, "Too many requests; Retry-After says when to try again.", "rate_limited",
       "Too many requests: retry in 12 seconds.");
@@ -379,6 +400,32 @@ std::string pretty_json(const json::value& value) {
   std::string out;
   pretty(value, out, 0);
   out += "\n";
+  return out;
+}
+
+json::value resolve_refs(const json::value& value, const json::value& document) {
+  if (value.is_array()) {
+    json::array out;
+    for (const auto& item : value.as_array()) out.push_back(resolve_refs(item, document));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  const auto& o = value.as_object();
+  if (const auto* ref = o.if_contains("$ref"); ref != nullptr && ref->is_string()) {
+    std::string_view path = ref->as_string();
+    if (!path.starts_with("#/")) throw std::out_of_range("unsupported $ref " + std::string(path));
+    const json::value* at = &document;
+    path.remove_prefix(2);
+    while (!path.empty()) {
+      auto slash = path.find('/');
+      at = &at->at(path.substr(0, slash));
+      if (slash == std::string_view::npos) break;
+      path.remove_prefix(slash + 1);
+    }
+    return resolve_refs(*at, document);
+  }
+  json::object out;
+  for (const auto& kv : o) out[kv.key()] = resolve_refs(kv.value(), document);
   return out;
 }
 

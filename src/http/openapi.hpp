@@ -12,6 +12,12 @@ boost::json::value openapi_document(const Router& router, std::string_view serve
 // router's "{path*}" (the rest of the path) is written "{path}".
 std::string openapi_path(std::string_view route_path);
 
+// `value` with every {"$ref": "#/..."} replaced by what it names in `document`, so a schema
+// stands alone (valijson is given one schema, not the document). Throws std::out_of_range
+// for a reference that names nothing.
+boost::json::value resolve_refs(const boost::json::value& value,
+                                const boost::json::value& document);
+
 // Two-space indented JSON with a final newline: the committed docs/openapi.json diffs well.
 std::string pretty_json(const boost::json::value& value);
 

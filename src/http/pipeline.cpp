@@ -27,6 +27,19 @@ asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
   co_return co_await stage(req, [this, i](Request& r) { return run(i + 1, r); });
 }
 
+asio::awaitable<Response> Pipeline::refuse(Request& req, HttpError error) const {
+  co_return co_await run_outer(0, req, error);
+}
+
+asio::awaitable<Response> Pipeline::run_outer(std::size_t i, Request& req,
+                                              const HttpError& error) const {
+  if (i >= outer_ || i >= stages_.size()) throw error;
+  // cppcheck-suppress containerOutOfBounds ; as in run()
+  const Middleware& stage = stages_.at(i);
+  co_return co_await stage(req,
+                           [this, i, &error](Request& r) { return run_outer(i + 1, r, error); });
+}
+
 // ---------------------------------------------------------------- request id
 bool acceptable_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -366,22 +379,26 @@ HttpError as_http_error(std::exception_ptr failure, const Request& req) {
 Pipeline build_pipeline(const Config& config, const Router& router) {
   const Config* cfg = &config;
   const Router* r = &router;
+  auto rate_limits = make_rate_limit_stages(config);
   std::vector<Middleware> stages = {
       request_id_stage,
       make_forwarded_stage(config),
       access_log_stage,
       [cfg](Request& req, const Next& next) { return security_headers_stage(req, next, *cfg); },
+      rate_limits.edge,  // charges what is refused before the routed stage below
       [cfg](Request& req, const Next& next) { return cors_stage(req, next, *cfg); },
       error_boundary_stage,
+      // ---- the stages above are the outer ones that Pipeline::refuse runs too
       make_waf_stage(config),
       [r](Request& req, const Next& next) { return route_stage(req, next, *r); },
-      auth_stage,                     // needs req.route (access, sensitive); see http/auth.hpp
-      make_rate_limit_stage(config),  // after auth: keyed by the user when signed in
+      auth_stage,          // needs req.route (access, sensitive); see http/auth.hpp
+      rate_limits.routed,  // after auth: keyed by the user when signed in
       make_body_validation_stage(router),
       conditional_stage,
       compact_stage,
   };
-  return Pipeline(std::move(stages), dispatch);
+  constexpr std::size_t kOuterStages = 7;  // request id ... error boundary
+  return Pipeline(std::move(stages), dispatch, kOuterStages);
 }
 
 }  // namespace forecourt::http

@@ -1,13 +1,14 @@
 #pragma once
 // The middleware chain. Its order is written once, in build_pipeline(), where it can be
 // read: request id -> forwarded (trusted proxies) -> access log -> security headers ->
-// CORS -> error boundary -> WAF -> routing + parameter validation -> auth -> rate limit ->
-// body validation -> ETag/304 -> compact view -> handler.
+// rate limit of early refusals -> CORS -> error boundary -> WAF -> routing + parameter
+// validation -> auth -> rate limit -> body validation -> ETag/304 -> compact view -> handler.
 #include <boost/asio/awaitable.hpp>
 #include <functional>
 #include <vector>
 
 #include "core/config.hpp"
+#include "http/errors.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 
@@ -18,14 +19,22 @@ using Middleware = std::function<boost::asio::awaitable<Response>(Request&, cons
 
 class Pipeline {
  public:
-  Pipeline(std::vector<Middleware> stages, Next terminal)
-      : stages_(std::move(stages)), terminal_(std::move(terminal)) {}
+  // The first `outer` stages (up to and including the error boundary) also serve refuse().
+  Pipeline(std::vector<Middleware> stages, Next terminal, std::size_t outer = 0)
+      : stages_(std::move(stages)), terminal_(std::move(terminal)), outer_(outer) {}
   boost::asio::awaitable<Response> handle(Request& req) const { return run(0, req); }
+  // For a request the server could not read whole (408, 413, 414, 431, malformed HTTP or
+  // query): the outer stages (request id, access log, security headers, rate limits, CORS,
+  // error boundary) run as for any request, and `error` is raised inside them.
+  boost::asio::awaitable<Response> refuse(Request& req, HttpError error) const;
 
  private:
   boost::asio::awaitable<Response> run(std::size_t i, Request& req) const;
+  boost::asio::awaitable<Response> run_outer(std::size_t i, Request& req,
+                                             const HttpError& error) const;
   std::vector<Middleware> stages_;
   Next terminal_;
+  std::size_t outer_ = 0;
 };
 
 Pipeline build_pipeline(const Config& config, const Router& router);

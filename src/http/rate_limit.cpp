@@ -129,25 +129,35 @@ void set_headers(Response& res, const RateDecision& d) {
   res.set("RateLimit-Reset", std::to_string(d.reset_seconds));
 }
 
-asio::awaitable<Response> rate_limit_stage(Request& req, const Next& next, State& state) {
+HttpError too_many(const RateDecision& decision) {
+  HttpError refused(
+      429, "rate_limited",
+      "Too many requests: retry in " + std::to_string(decision.retry_after_seconds) + " seconds.");
+  refused.with_header("Retry-After", std::to_string(decision.retry_after_seconds))
+      .with_header("RateLimit-Limit", std::to_string(decision.limit))
+      .with_header("RateLimit-Remaining", "0")
+      .with_header("RateLimit-Reset", std::to_string(decision.reset_seconds));
+  return refused;
+}
+
+// The caller's decision for the request's route class (default before routing); nullopt
+// when the class is unlimited or limits are off.
+asio::awaitable<std::optional<RateDecision>> decide(Request& req, State& state) {
   const auto& rate_class = req.route != nullptr ? req.route->rate_class : std::string("default");
   bool authenticated = !req.caller.user_id.empty();
   auto limit = limits_for(*state.config, rate_class, authenticated);
-  if (!state.config->rate_limit_enabled || limit.per_minute == 0) co_return co_await next(req);
+  if (!state.config->rate_limit_enabled || limit.per_minute == 0) co_return std::nullopt;
   // Hash tag {...} keeps one caller's keys on one Redis Cluster slot.
   std::string key = "rl:{" + (authenticated ? "u:" + req.caller.user_id : "ip:" + req.client_ip) +
                     "}:" + rate_class + ":" + std::to_string(limit.per_minute);
-  auto decision = co_await take(req, state, key, limit.per_minute);
-  if (!decision.allowed) {
-    HttpError refused(429, "rate_limited",
-                      "Too many requests: retry in " +
-                          std::to_string(decision.retry_after_seconds) + " seconds.");
-    refused.with_header("Retry-After", std::to_string(decision.retry_after_seconds))
-        .with_header("RateLimit-Limit", std::to_string(decision.limit))
-        .with_header("RateLimit-Remaining", "0")
-        .with_header("RateLimit-Reset", std::to_string(decision.reset_seconds));
-    throw refused;
-  }
+  co_return co_await take(req, state, key, limit.per_minute);
+}
+
+asio::awaitable<Response> rate_limit_stage(Request& req, const Next& next, State& state) {
+  auto decided = co_await decide(req, state);
+  if (!decided) co_return co_await next(req);
+  const RateDecision decision = *decided;
+  if (!decision.allowed) throw too_many(decision);
   Response res;
   try {
     res = co_await next(req);
@@ -156,6 +166,27 @@ asio::awaitable<Response> rate_limit_stage(Request& req, const Next& next, State
     res = error_response(std::current_exception(), req);
   }
   set_headers(res, decision);
+  co_return res;
+}
+
+// Requests refused before the routed stage decided (unknown path, 405, WAF, parameter and
+// auth refusals, the server's 4xx for unreadable requests) count against the caller's
+// budget for the route's class (default when unrouted) and carry the same headers, so a
+// scanner probing unknown paths meets 429 like any other caller. A response that has the
+// headers was decided by the routed stage; one without them either never reached it, or
+// its class is unlimited (health), which decide() says again here: nothing is charged twice.
+asio::awaitable<Response> edge_rate_limit_stage(Request& req, const Next& next, State& state) {
+  Response res = co_await next(req);
+  if (res.find("RateLimit-Limit") != res.end()) co_return res;
+  std::optional<RateDecision> decided;
+  try {
+    decided = co_await decide(req, state);
+  } catch (const std::exception& e) {
+    log::warn("rate limits: no decision for a refused request", {{"error", e.what()}});
+  }
+  if (!decided) co_return res;
+  if (!decided->allowed) co_return error_response(too_many(*decided), req.request_id);
+  set_headers(res, *decided);
   co_return res;
 }
 
@@ -208,11 +239,13 @@ RateDecision gcra(long long& tat_ms, long long now_ms, long long limit, long lon
 
 std::string_view rate_limit_script() { return kScript; }
 
-Middleware make_rate_limit_stage(const Config& config) {
+RateLimitStages make_rate_limit_stages(const Config& config) {
   auto state = std::make_shared<State>();
   state->config = &config;
   state->script_sha = sha1_hex(kScript);
-  return [state](Request& req, const Next& next) { return rate_limit_stage(req, next, *state); };
+  return RateLimitStages{
+      [state](Request& req, const Next& next) { return edge_rate_limit_stage(req, next, *state); },
+      [state](Request& req, const Next& next) { return rate_limit_stage(req, next, *state); }};
 }
 
 }  // namespace forecourt::http

@@ -9,12 +9,17 @@
 // from Redis (TIME), so servers with skewed clocks still agree.
 //
 // Keys: the user id when the caller is authenticated, else the client IP. Limits per
-// minute come from the route's rate_class (see limits_for). Every response passing the
-// stage carries RateLimit-Limit/Remaining/Reset; a refusal is 429 with Retry-After.
+// minute come from the route's rate_class (see limits_for). Every response carries
+// RateLimit-Limit/Remaining/Reset (except for unlimited classes: health); a refusal is 429
+// with Retry-After. Two stages share the state: the routed one (after auth) decides for
+// requests that reach it; the edge one (outside CORS and the error boundary) charges every
+// request refused before that — unknown paths, 405, WAF, parameter and auth refusals, the
+// server's 408/413/414/431 — to the default budget (the route's class once routed).
 // Redis down: each process falls back to its own in-memory GCRA (logged once), and the
 // API keeps serving.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "http/pipeline.hpp"
@@ -44,7 +49,11 @@ struct RateDecision {
 // Updates `tat_ms` when the request is allowed.
 RateDecision gcra(long long& tat_ms, long long now_ms, long long limit, long long period_ms);
 
-Middleware make_rate_limit_stage(const Config& config);
+struct RateLimitStages {
+  Middleware edge;    // outside CORS and the error boundary: charges early refusals
+  Middleware routed;  // after auth: keyed by the user when signed in
+};
+RateLimitStages make_rate_limit_stages(const Config& config);
 
 // The Lua source, for tests and for operators reading SCRIPT LIST.
 std::string_view rate_limit_script();

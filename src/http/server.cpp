@@ -37,30 +37,22 @@ bool is_upload(std::string_view content_type) {
 }
 
 // Errors found while reading a request, before the pipeline can run.
-Response read_error_response(const beast::error_code& ec, bool got_bytes) {
+HttpError read_error(const beast::error_code& ec) {
   // Counted with the WAF's rules: one surface (/meta/health) for every refused request.
   waf_count(ec == beast::error::timeout        ? "server:request_timeout"
             : ec == bhttp::error::header_limit ? "server:headers_too_large"
             : ec == bhttp::error::body_limit   ? "server:payload_too_large"
                                                : "server:malformed_request");
-  if (ec == beast::error::timeout) {
-    return error_response(
-        HttpError(408, "request_timeout", "The request was not received in time."),
-        make_request_id());
-  }
-  if (ec == bhttp::error::header_limit) {
-    return error_response(HttpError(431, "headers_too_large", "The request headers are too large."),
-                          make_request_id());
-  }
+  if (ec == beast::error::timeout)
+    return HttpError(408, "request_timeout", "The request was not received in time.");
+  if (ec == bhttp::error::header_limit)
+    return HttpError(431, "headers_too_large", "The request headers are too large.");
   if (ec == bhttp::error::body_limit) {
-    return error_response(HttpError(413, "payload_too_large",
-                                    "The request body is larger than this endpoint accepts."),
-                          make_request_id());
+    return HttpError(413, "payload_too_large",
+                     "The request body is larger than this endpoint accepts.");
   }
-  (void)got_bytes;
-  return error_response(HttpError(400, "malformed_request",
-                                  "The request is not valid HTTP/1.1: " + ec.message() + "."),
-                        make_request_id());
+  return HttpError(400, "malformed_request",
+                   "The request is not valid HTTP/1.1: " + ec.message() + ".");
 }
 
 void finalize(Response& res, bool head, bool keep_alive) {
@@ -145,6 +137,9 @@ struct Server::Impl {
   asio::awaitable<void> session(tcp::socket socket, std::size_t loop);
   asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer,
                                   std::size_t loop, const std::string& peer);
+  asio::awaitable<Response> refuse(HttpError error, const RawRequest* head, std::size_t loop,
+                                   const std::string& peer);
+  asio::awaitable<Response> run_pipeline(Request& req);
   void check_drained();
 };
 
@@ -195,16 +190,18 @@ asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::
   if (ec) {
     if (ec != bhttp::error::end_of_stream && ec != asio::error::eof &&
         ec != asio::error::connection_reset) {
-      co_await write_and_close(stream, read_error_response(ec, true));
+      HttpError error = read_error(ec);
+      Response refused = co_await refuse(std::move(error), nullptr, loop, peer);
+      co_await write_and_close(stream, std::move(refused));
     }
     co_return false;
   }
   const auto& head = parser.get();
   if (head.target().size() > config.url_max_bytes) {
     waf_count("server:uri_too_long");
-    co_await write_and_close(
-        stream, error_response(HttpError(414, "uri_too_long", "The request URL is too long."),
-                               make_request_id()));
+    HttpError too_long(414, "uri_too_long", "The request URL is too long.");
+    Response refused = co_await refuse(std::move(too_long), nullptr, loop, peer);
+    co_await write_and_close(stream, std::move(refused));
     co_return false;
   }
   if (is_upload(head[bhttp::field::content_type])) parser.body_limit(config.file_max_bytes);
@@ -216,7 +213,9 @@ asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::
     auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
     body_ec = timeout_or(body_ec);
     if (body_ec) {
-      co_await write_and_close(stream, read_error_response(body_ec, true));
+      HttpError error = read_error(body_ec);
+      Response refused = co_await refuse(std::move(error), &head, loop, peer);
+      co_await write_and_close(stream, std::move(refused));
       co_return false;
     }
   }
@@ -231,19 +230,48 @@ asio::awaitable<bool> Server::Impl::serve_one(beast::tcp_stream& stream, beast::
   if (auto target = parse_target(req.msg.target()); target) {
     req.path = std::move(target->path);
     req.query = std::move(target->query);
-    try {
-      res = co_await pipeline.handle(req);
-    } catch (...) {
-      res = error_response(std::current_exception(), req);
-    }
+    res = co_await run_pipeline(req);
   } else {
-    res = error_response(from_problem_in_query(target.problem()), make_request_id());
+    HttpError bad_query = from_problem_in_query(target.problem());
+    res = co_await pipeline.refuse(req, std::move(bad_query));
   }
   bool keep_alive = req.msg.keep_alive() && !draining;
   finalize(res, req.method() == bhttp::verb::head, keep_alive);
   stream.expires_after(config.request_timeout);  // a client that doesn't read can't pin us
   auto write_error = co_await write_response(stream, res);
   co_return !write_error && keep_alive;
+}
+
+asio::awaitable<Response> Server::Impl::run_pipeline(Request& req) {
+  std::exception_ptr failure;
+  try {
+    co_return co_await pipeline.handle(req);
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return error_response(failure, req);
+}
+
+// A request the server could not read whole still gets the pipeline's outer stages
+// (request id, access log, security headers, rate limits, CORS; Pipeline::refuse). `head`
+// is the request line and headers when they were read (nullptr otherwise).
+asio::awaitable<Response> Server::Impl::refuse(HttpError error, const RawRequest* head,
+                                               std::size_t loop, const std::string& peer) {
+  Request req;
+  if (head != nullptr) {
+    req.msg.base() = head->base();
+    if (auto target = parse_target(req.msg.target()); target) req.path = std::move(target->path);
+  }
+  req.peer_ip = peer;
+  req.client_ip = peer;
+  req.services = services_for(loop);
+  std::exception_ptr failure;
+  try {
+    co_return co_await pipeline.refuse(req, std::move(error));
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_return error_response(failure, req);
 }
 
 asio::awaitable<void> Server::Impl::session(tcp::socket socket, std::size_t loop) {

@@ -14,10 +14,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
+
+#include "app/app.hpp"
+#include "http/json_schema.hpp"
+#include "http/openapi.hpp"
+#include "http/params.hpp"
 
 extern char** environ;  // NOLINT
 
@@ -179,7 +187,128 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   out.body = res.body();
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  for (const auto& problem : response_problems(method, target, out))
+    ADD_FAILURE() << problem << "\nbody: " << out.body.substr(0, 600);
   return out;
+}
+
+// ---------------------------------------------------------------- response validation
+namespace {
+namespace json = boost::json;
+
+// The route table and its document, built once as the server builds them.
+struct Contract {
+  Contract() {
+    auto loaded = load_config({}, ConfigNeeds::none);
+    config = *loaded;
+    register_all_routes(router, config);
+    document = http::openapi_document(router, "http://127.0.0.1:8080");
+    error_schema = std::make_unique<http::JsonSchema>(
+        document.at("components").at("schemas").at("ErrorDocument"));
+  }
+  // One compiled validator per (operation, status, media type), made on first use.
+  const http::JsonSchema& schema(const std::string& key, const json::value& schema) {
+    std::lock_guard lock(mutex);
+    auto& slot = compiled[key];
+    if (!slot) slot = std::make_unique<http::JsonSchema>(http::resolve_refs(schema, document));
+    return *slot;
+  }
+  Config config;
+  http::Router router;
+  json::value document;
+  std::unique_ptr<http::JsonSchema> error_schema;
+  std::mutex mutex;
+  std::map<std::string, std::unique_ptr<http::JsonSchema>> compiled;
+};
+
+Contract& contract() {
+  static Contract c;
+  return c;
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool is_json_media(std::string_view type) {
+  return type.starts_with("application/json") ||
+         (type.starts_with("application/") && type.find("+json") != std::string_view::npos);
+}
+
+void check_body(const http::JsonSchema& schema, const std::string& where, const HttpResult& result,
+                std::vector<std::string>& problems) {
+  boost::system::error_code ec;
+  auto body = json::parse(result.body, ec);
+  if (ec) {
+    problems.push_back(where + ": the body is not JSON (" + ec.message() + ")");
+    return;
+  }
+  for (const auto& e : schema.validate(body)) {
+    problems.push_back(where + ": the body does not match the documented schema at '" + e.pointer +
+                       "': " + e.detail);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> response_problems(const std::string& method, const std::string& target,
+                                           const HttpResult& result) {
+  auto& c = contract();
+  std::vector<std::string> problems;
+  std::string path = target.substr(0, target.find('?'));
+  if (auto parsed = http::parse_target(target); parsed) path = parsed->path;
+  auto verb = bhttp::string_to_verb(method);
+  const bool head = verb == bhttp::verb::head;
+  auto match = c.router.match(verb, path);
+  const auto content_type =
+      lower(result.header("content-type").substr(0, result.header("content-type").find(';')));
+  const std::string where = method + " " + target + " -> " + std::to_string(result.status);
+  if (match.route == nullptr) {
+    // No route for this method and path: 404/405 (or OPTIONS' 204), with the generic error
+    // document when there is a body.
+    if (result.status >= 400 && !head && !result.body.empty())
+      check_body(*c.error_schema, where + " (no route)", result, problems);
+    return problems;
+  }
+  const auto& route = *match.route;
+  if (!route.documented) return problems;
+  const std::string op_name =
+      lower(std::string(bhttp::to_string(route.method))) + " " + http::openapi_path(route.path);
+  const auto& op = c.document.at("paths")
+                       .at(http::openapi_path(route.path))
+                       .at(lower(std::string(bhttp::to_string(route.method))))
+                       .as_object();
+  const auto* response = op.at("responses").as_object().if_contains(std::to_string(result.status));
+  const std::string route_where = where + " (route " + op_name + ")";
+  if (response == nullptr) {
+    problems.push_back(route_where + ": status " + std::to_string(result.status) +
+                       " is not documented for this route");
+    return problems;
+  }
+  const auto* content = response->as_object().if_contains("content");
+  if (content == nullptr) {
+    if (!head && !result.body.empty())
+      problems.push_back(route_where + ": a body, where the status documents none");
+    return problems;
+  }
+  if (head) return problems;  // HEAD has the GET's headers and no body
+  const auto& media_types = content->as_object();
+  const auto* media = media_types.if_contains(content_type);
+  if (media == nullptr) {
+    std::string documented;
+    for (const auto& m : media_types)
+      documented += (documented.empty() ? "" : ", ") + std::string(m.key());
+    problems.push_back(route_where + ": Content-Type '" + content_type +
+                       "' is not documented (documented: " + documented + ")");
+    return problems;
+  }
+  if (!is_json_media(content_type)) return problems;  // bytes, HTML: the type is the contract
+  const auto* schema = media->as_object().if_contains("schema");
+  if (schema == nullptr) return problems;
+  check_body(c.schema(op_name + " " + std::to_string(result.status) + " " + content_type, *schema),
+             route_where, result, problems);
+  return problems;
 }
 
 RawConnection::RawConnection(int port) {

@@ -42,9 +42,20 @@ class ServerProcess {
   bool exited_ = false;
 };
 
+// Every answer is checked against the OpenAPI document (see response_problems): a
+// mismatch fails the calling test, naming the route, the status and the JSON pointer.
 HttpResult http_request(int port, const std::string& method, const std::string& target,
                         const std::map<std::string, std::string>& headers = {},
                         const std::string& body = {});
+
+// How a response differs from what the OpenAPI document (generated from the route table
+// in-process) says of its route and status; empty when it conforms. A documented route
+// must answer a documented status, with a body matching that status' schema for the
+// response's media type (none when the status documents no content). A path no route
+// matches answers with the generic error document. Undocumented routes (the docs pages)
+// are not checked.
+std::vector<std::string> response_problems(const std::string& method, const std::string& target,
+                                           const HttpResult& result);
 inline HttpResult http_get(int port, const std::string& target,
                            const std::map<std::string, std::string>& headers = {}) {
   return http_request(port, "GET", target, headers);

@@ -111,6 +111,64 @@ TEST(RateLimits, TheBudgetThen429WithRetryAfterAndHeadersOnEveryResponse) {
   EXPECT_EQ(other.header("ratelimit-remaining"), "3");
 }
 
+TEST(RateLimits, RefusalsBeforeRoutingCarryTheHeadersAndSpendTheBudget) {
+  ServerProcess server(limited_env());
+  const auto p = server.port();
+  auto has_headers = [](const HttpResult& r) {
+    return !r.header("ratelimit-limit").empty() && !r.header("ratelimit-remaining").empty() &&
+           !r.header("ratelimit-reset").empty();
+  };
+  // Unknown paths spend the default budget (1 a minute here): the second probe is a 429.
+  auto ip = fresh_ip();
+  auto unknown = http_get(p, "/no/such/path", {{"X-Forwarded-For", ip}});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.header("ratelimit-limit"), "1");
+  EXPECT_EQ(unknown.header("ratelimit-remaining"), "0");
+  EXPECT_FALSE(unknown.header("ratelimit-reset").empty());
+  auto probe = http_get(p, "/wp-admin/setup.php", {{"X-Forwarded-For", ip}});
+  EXPECT_EQ(probe.status, 429) << probe.body;
+  EXPECT_FALSE(probe.header("retry-after").empty());
+  EXPECT_EQ(probe.header("ratelimit-remaining"), "0");
+
+  // 405, a bad parameter, a missing token, a CORS preflight from a foreign origin.
+  auto wrong_method = http_request(p, "DELETE", "/locations", {{"X-Forwarded-For", fresh_ip()}});
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_TRUE(has_headers(wrong_method));
+  auto bad_param = http_get(p, "/locations?colour=red", {{"X-Forwarded-For", fresh_ip()}});
+  EXPECT_EQ(bad_param.status, 400);
+  EXPECT_TRUE(has_headers(bad_param));
+  auto no_token = http_get(p, "/auth/me", {{"X-Forwarded-For", fresh_ip()}});
+  EXPECT_EQ(no_token.status, 401);
+  EXPECT_TRUE(has_headers(no_token));
+  auto preflight = http_request(p, "OPTIONS", "/locations",
+                                {{"X-Forwarded-For", fresh_ip()},
+                                 {"Origin", "https://evil.example"},
+                                 {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(preflight.status, 403);
+  EXPECT_TRUE(has_headers(preflight));
+
+  // The session loop's own refusals (headers too large, URL too long) go through the
+  // pipeline too: charged to the peer address, they carry the headers (or are the 429).
+  auto raw_headers = [](const std::string& reply) {
+    return reply.find("\r\nRateLimit-Limit: ") != std::string::npos &&
+           reply.find("\r\nRateLimit-Reset: ") != std::string::npos;
+  };
+  auto big = raw_exchange(
+      p, "GET /locations HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'b') + "\r\n\r\n");
+  EXPECT_TRUE(status_of(big) == 431 || status_of(big) == 429) << big.substr(0, 200);
+  EXPECT_TRUE(raw_headers(big)) << big.substr(0, 600);
+  EXPECT_NE(big.find("\r\nX-Request-ID: "), std::string::npos) << "logged with a request id";
+  auto long_url =
+      raw_exchange(p, "GET /locations?" + std::string(5000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(status_of(long_url) == 414 || status_of(long_url) == 429);
+  EXPECT_TRUE(raw_headers(long_url)) << long_url.substr(0, 600);
+
+  // The unlimited health class stays exempt, refusals included.
+  auto health = http_get(p, "/meta/live?colour=red", {{"X-Forwarded-For", fresh_ip()}});
+  EXPECT_EQ(health.status, 400);
+  EXPECT_TRUE(health.header("ratelimit-limit").empty());
+}
+
 TEST(RateLimits, TwoServersSharingRedisEnforceOneBudget) {
   ServerProcess a(limited_env());
   ServerProcess b(limited_env());

@@ -106,35 +106,8 @@ TEST(RouteTable, EveryOperationDocumentsItsErrorStatuses) {
   }
 }
 
-// Replaces {"$ref": "#/components/..."} by what it names, so a schema stands alone.
-json::value inline_refs(const json::value& v, const json::value& doc) {
-  if (v.is_array()) {
-    json::array out;
-    for (const auto& x : v.as_array()) out.push_back(inline_refs(x, doc));
-    return out;
-  }
-  if (!v.is_object()) return v;
-  const auto& o = v.as_object();
-  if (const auto* ref = o.if_contains("$ref"); ref && ref->is_string()) {
-    std::string_view path = ref->as_string();
-    EXPECT_TRUE(path.starts_with("#/")) << path;
-    const json::value* at = &doc;
-    path.remove_prefix(2);
-    while (!path.empty()) {
-      auto slash = path.find('/');
-      at = &at->at(path.substr(0, slash));
-      if (slash == std::string_view::npos) break;
-      path.remove_prefix(slash + 1);
-    }
-    return inline_refs(*at, doc);
-  }
-  json::object out;
-  for (const auto& kv : o) out[kv.key()] = inline_refs(kv.value(), doc);
-  return out;
-}
-
 void expect_valid(const json::value& schema, const json::value& example, const std::string& what) {
-  http::JsonSchema validator(inline_refs(schema, table().document));
+  http::JsonSchema validator(http::resolve_refs(schema, table().document));
   for (const auto& e : validator.validate(example))
     ADD_FAILURE() << what << ": example does not match its schema at '" << e.pointer
                   << "': " << e.detail;
