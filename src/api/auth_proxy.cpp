@@ -103,8 +103,8 @@ AuthFailure failure_from_answer(const http_client::Response& answer) {
             "Supabase Auth failed with status " + std::to_string(answer.status) +
                 "; try again shortly."};
   }
-  const bool pass = std::find(kPassThrough.begin(), kPassThrough.end(), answer.status) !=
-                    kPassThrough.end();
+  const bool pass =
+      std::find(kPassThrough.begin(), kPassThrough.end(), answer.status) != kPassThrough.end();
   auto body = object_body(answer.body);
   if (!pass || !body) return bad_response(answer.status);
   // New format {code, message}; legacy {code: <int>, error_code, msg}; OAuth {error, ...}.

@@ -215,28 +215,26 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
                     upstream_timeout},
       .cache = CachePolicy::no_store,
       .rate_class = "auth"});
-  router.add(Route{.method = Verb::post,
-                   .path = "/auth/logout",
-                   .handler = logout,
-                   .operation_id = "logout",
-                   .summary = "Sign out",
-                   .description =
-                       "Ends this session (scope=local, the default), every session (global) or "
-                       "all others.",
-                   .tags = {"auth"},
-                   .access = Access::authenticated,
-                   .params = {ParamSpec{.name = "scope",
-                                        .type = ParamType::enumeration,
-                                        .description = "Which sessions end.",
-                                        .values = {"local", "global", "others"},
-                                        .default_value = "local",
-                                        .example = "local"}},
-                   .responses = {{204, "Signed out.", nullptr, nullptr},
-                                 unauthorized,
-                                 upstream_failed,
-                                 upstream_timeout},
-                   .cache = CachePolicy::no_store,
-                   .rate_class = "auth"});
+  router.add(Route{
+      .method = Verb::post,
+      .path = "/auth/logout",
+      .handler = logout,
+      .operation_id = "logout",
+      .summary = "Sign out",
+      .description = "Ends this session (scope=local, the default), every session (global) or "
+                     "all others.",
+      .tags = {"auth"},
+      .access = Access::authenticated,
+      .params = {ParamSpec{.name = "scope",
+                           .type = ParamType::enumeration,
+                           .description = "Which sessions end.",
+                           .values = {"local", "global", "others"},
+                           .default_value = "local",
+                           .example = "local"}},
+      .responses =
+          {{204, "Signed out.", nullptr, nullptr}, unauthorized, upstream_failed, upstream_timeout},
+      .cache = CachePolicy::no_store,
+      .rate_class = "auth"});
   router.add(Route{
       .method = Verb::get,
       .path = "/auth/me",

@@ -24,7 +24,8 @@ JwksSource::JwksSource(KeyStore& keys, std::string url, http_client::Options opt
 
 asio::awaitable<bool> JwksSource::fetch_and_load(std::string_view reason) {
   fetches_.fetch_add(1);
-  http_client::Request request{.method = "GET", .url = url_, .headers = {{"Accept", "application/json"}}};
+  http_client::Request request{
+      .method = "GET", .url = url_, .headers = {{"Accept", "application/json"}}};
   std::string problem;
   try {
     auto response = co_await http_client::fetch(std::move(request), options_);

@@ -74,10 +74,11 @@ asio::awaitable<tcp::resolver::results_type> resolve(const Url& url,
     if (!ec) resolver->cancel();
   });
   error_code ec;
-  auto results =
-      co_await resolver->async_resolve(url.host, url.port, asio::redirect_error(asio::use_awaitable, ec));
+  auto results = co_await resolver->async_resolve(url.host, url.port,
+                                                  asio::redirect_error(asio::use_awaitable, ec));
   timer.cancel();
-  if (ec == asio::error::operation_aborted) throw transport_error(beast::error::timeout, "resolve", url);
+  if (ec == asio::error::operation_aborted)
+    throw transport_error(beast::error::timeout, "resolve", url);
   if (ec) throw transport_error(ec, "resolve", url);
   co_return results;
 }
@@ -103,7 +104,8 @@ bhttp::request<bhttp::string_body> build_message(const Url& url, const Request& 
 // caller), with the parser's size limits.
 template <class Stream>
 asio::awaitable<Response> exchange(Stream& stream, const Url& url,
-                                   bhttp::request<bhttp::string_body>& msg, const Options& options) {
+                                   bhttp::request<bhttp::string_body>& msg,
+                                   const Options& options) {
   error_code ec;
   co_await bhttp::async_write(stream, msg, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) throw transport_error(ec, "write", url);
@@ -175,12 +177,18 @@ std::string_view Response::header(std::string_view name) const {
 
 std::string_view kind_name(Error::Kind kind) {
   switch (kind) {
-    case Error::Kind::invalid_url: return "invalid_url";
-    case Error::Kind::unreachable: return "unreachable";
-    case Error::Kind::timeout: return "timeout";
-    case Error::Kind::tls: return "tls";
-    case Error::Kind::too_large: return "too_large";
-    case Error::Kind::protocol: return "protocol";
+    case Error::Kind::invalid_url:
+      return "invalid_url";
+    case Error::Kind::unreachable:
+      return "unreachable";
+    case Error::Kind::timeout:
+      return "timeout";
+    case Error::Kind::tls:
+      return "tls";
+    case Error::Kind::too_large:
+      return "too_large";
+    case Error::Kind::protocol:
+      return "protocol";
   }
   return "unknown";
 }

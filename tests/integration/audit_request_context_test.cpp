@@ -32,8 +32,8 @@ http::Request staff_request(const std::string& ip, const std::string& agent) {
   req.caller.app_role = "staff";
   req.caller.user_id = kStaffId;
   req.caller.aal = "aal1";
-  req.caller.claims_json = std::string(R"({"sub":")") + kStaffId +
-                           R"(","role":"authenticated","aud":"authenticated"})";
+  req.caller.claims_json =
+      std::string(R"({"sub":")") + kStaffId + R"(","role":"authenticated","aud":"authenticated"})";
   return req;
 }
 

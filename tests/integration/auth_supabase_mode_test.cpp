@@ -188,8 +188,7 @@ TEST_F(SupabaseMode, RefreshAndLogoutAreProxied) {
   const std::string first_refresh = str(json::parse(login.body).at("data"), "refresh_token");
 
   json::object body{{"refresh_token", first_refresh}};
-  auto refreshed =
-      http_request(proxy_->port(), "POST", "/auth/refresh", {}, json::serialize(body));
+  auto refreshed = http_request(proxy_->port(), "POST", "/auth/refresh", {}, json::serialize(body));
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   auto next = json::parse(refreshed.body).at("data");
   EXPECT_NE(str(next, "refresh_token"), first_refresh);
@@ -276,8 +275,8 @@ TEST_F(SupabaseMode, ARotatedKeyIsFetchedOnFirstSightButAFloodOfUnknownKidsIsNot
   signup(email);
   ASSERT_EQ(run_command(std::string(FORECOURT_BINARY) + " keys rotate >/dev/null"), 0);
   // A project instance started after the rotation signs with the new key (same issuer).
-  ServerProcess rotated({{"SUPABASE_ANON_KEY", kAnonKey},
-                         {"PUBLIC_BASE_URL", base_url(upstream_->port())}});
+  ServerProcess rotated(
+      {{"SUPABASE_ANON_KEY", kAnonKey}, {"PUBLIC_BASE_URL", base_url(upstream_->port())}});
   json::object body{{"email", email}, {"password", kPassword}};
   auto r = http_request(rotated.port(), "POST", "/auth/v1/token?grant_type=password",
                         gotrue_headers(), json::serialize(body));

@@ -67,14 +67,14 @@ TEST(AuthProxyMapping, GoTrueRefusalsKeepStatusAndCodeInEveryFormat) {
 }
 
 TEST(AuthProxyMapping, RateLimitsKeepRetryAfter) {
-  auto f = failure_from_answer(
-      answer(429, R"({"code":"over_request_rate_limit","message":"Too many"})",
-             {{"Retry-After", "17"}}));
+  auto f = failure_from_answer(answer(
+      429, R"({"code":"over_request_rate_limit","message":"Too many"})", {{"Retry-After", "17"}}));
   EXPECT_EQ(f.status(), 429);
   EXPECT_EQ(f.code(), "over_request_rate_limit");
   EXPECT_EQ(f.retry_after, 17);
   // Without (or with a malformed) Retry-After the client still gets a hint.
-  f = failure_from_answer(answer(429, R"({"code":"over_request_rate_limit"})", {{"Retry-After", "x"}}));
+  f = failure_from_answer(
+      answer(429, R"({"code":"over_request_rate_limit"})", {{"Retry-After", "x"}}));
   EXPECT_EQ(f.retry_after, 60);
 }
 
