@@ -108,7 +108,8 @@ class SilentListener {
 class SupabaseMode : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    upstream_ = new ServerProcess({{"SUPABASE_ANON_KEY", kAnonKey}});
+    upstream_ =
+        new ServerProcess(std::map<std::string, std::string>{{"SUPABASE_ANON_KEY", kAnonKey}});
     // The upstream's tokens name it as issuer; checking iss proves they are its tokens.
     proxy_ = new ServerProcess({{"AUTH_MODE", "supabase"},
                                 {"SUPABASE_URL", base_url(upstream_->port())},
@@ -309,7 +310,9 @@ TEST_F(SupabaseMode, ARotatedKeyIsFetchedOnFirstSightButAFloodOfUnknownKidsIsNot
   for (const auto& forged_token : forged_tokens) {
     auto forged = http_get(proxy_->port(), "/auth/me", bearer(forged_token));
     EXPECT_EQ(forged.status, 401);
-    if (forged.status == 401) EXPECT_EQ(error_code(forged), "unknown_kid");
+    if (forged.status == 401) {
+      EXPECT_EQ(error_code(forged), "unknown_kid");
+    }
   }
   const auto flood_ms =
       std::chrono::duration_cast<milliseconds>(steady_clock::now() - flood_began).count();
