@@ -394,6 +394,18 @@ asio::awaitable<void> clear_account_failures(Request& req, const std::string& em
 
 }  // namespace
 
+asio::awaitable<void> refuse_locked_sign_in(Request& req, const std::string& email) {
+  co_await refuse_if_locked(req, email);
+}
+
+asio::awaitable<void> count_failed_sign_in(Request& req, const std::string& email) {
+  co_await record_failure(req, email);
+}
+
+asio::awaitable<void> forget_failed_sign_ins(Request& req, const std::string& email) {
+  co_await clear_account_failures(req, email);
+}
+
 json::object body_object(const Request& req) {
   const auto& text = req.msg.body();
   if (text.empty()) return {};

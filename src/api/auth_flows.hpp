@@ -38,6 +38,13 @@ struct Session {
   std::string session_id;
 };
 
+// Brute-force protection for any password sign-in, embedded or proxied to Supabase Auth
+// (auth/throttle.hpp): 429 over_request_rate_limit while the account or the client IP is
+// locked; failures are counted per account (hash of the e-mail) and per IP.
+boost::asio::awaitable<void> refuse_locked_sign_in(http::Request& req, const std::string& email);
+boost::asio::awaitable<void> count_failed_sign_in(http::Request& req, const std::string& email);
+boost::asio::awaitable<void> forget_failed_sign_ins(http::Request& req, const std::string& email);
+
 boost::asio::awaitable<Session> sign_up(http::Request& req, const boost::json::object& body);
 boost::asio::awaitable<Session> sign_in_with_password(http::Request& req,
                                                       const boost::json::object& body);

@@ -1,14 +1,18 @@
 // The spec's auth endpoints (/auth/login, /auth/refresh, /auth/logout, /auth/me) in the
 // JSON:API format, and two small protected reads that give each access level a real route:
 // GET /staff/customers (staff) and GET /admin/audit-log (admin, sensitive: allowlisted IP and
-// aal2). Login and refresh use the embedded provider's flows (api/auth_flows.hpp).
+// aal2). Login, refresh and logout use the embedded provider's flows (api/auth_flows.hpp), or
+// with AUTH_MODE=supabase the project's Supabase Auth (api/auth_proxy.hpp); either way the
+// answers have the same shape.
 #include <boost/json.hpp>
 
 #include "api/auth_flows.hpp"
+#include "api/auth_proxy.hpp"
 #include "api/routes.hpp"
 #include "api/schemas.hpp"
 #include "app/services.hpp"
 #include "db/tx.hpp"
+#include "http/auth.hpp"
 #include "http/errors.hpp"
 #include "http/identity.hpp"
 #include "http/route.hpp"
@@ -43,7 +47,7 @@ constexpr std::string_view kAuditLog =
     "$1::int))::text "
     "from (select * from public.audit_log order by occurred_at desc, id limit $1::int) a";
 
-// An embedded-provider refusal in this API's error format.
+// A refusal of either provider (embedded, or Supabase Auth) in this API's error format.
 template <class F>
 asio::awaitable<Response> json_api(Request& req, F flow) {
   std::optional<auth_flows::AuthFailure> failure;
@@ -58,46 +62,49 @@ asio::awaitable<Response> json_api(Request& req, F flow) {
   throw error;
 }
 
-void require_embedded(const Request& req) {
-  if (req.services->config.auth_mode != "embedded") {
-    throw http::HttpError(501, "not_implemented",
-                          "With AUTH_MODE=supabase, sign in through Supabase Auth "
-                          "(SUPABASE_URL/auth/v1); the proxy is not implemented yet.");
-  }
-}
+// AUTH_MODE=supabase: sign-in flows go to the project's Supabase Auth (api/auth_proxy.hpp).
+bool proxied(const Request& req) { return req.services->config.auth_mode == "supabase"; }
 
-Response session_document(const auth_flows::Session& s) {
-  Response res = http::json_response(200, json::value{{"data", s.body}});
+Response session_document(json::object session) {
+  Response res = http::json_response(200, json::value{{"data", std::move(session)}});
   res.set(boost::beast::http::field::cache_control, "no-store");
   return res;
 }
 
 asio::awaitable<Response> login(Request& req) {
-  require_embedded(req);
-  co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
+  auto flow = [](Request& r) -> asio::awaitable<Response> {
     auto body = auth_flows::body_object(r);
+    if (proxied(r)) co_return session_document(co_await auth_proxy::sign_in_with_password(r, body));
     auto session = co_await auth_flows::sign_in_with_password(r, body);
-    co_return session_document(session);
-  });
+    co_return session_document(std::move(session.body));
+  };
+  co_return co_await json_api(req, flow);
 }
 
 asio::awaitable<Response> refresh(Request& req) {
-  require_embedded(req);
-  co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
+  auto flow = [](Request& r) -> asio::awaitable<Response> {
     auto body = auth_flows::body_object(r);
+    if (proxied(r)) co_return session_document(co_await auth_proxy::refresh(r, body));
     auto session = co_await auth_flows::refresh(r, body);
-    co_return session_document(session);
-  });
+    co_return session_document(std::move(session.body));
+  };
+  co_return co_await json_api(req, flow);
 }
 
 asio::awaitable<Response> sign_out(Request& req) {
-  require_embedded(req);
-  co_return co_await json_api(req, [](Request& r) -> asio::awaitable<Response> {
-    auto token = co_await auth_flows::require_user(r);
+  auto flow = [](Request& r) -> asio::awaitable<Response> {
     const std::string scope = r.params.string("scope", "local");
+    if (proxied(r)) {
+      // The auth stage has verified the bearer (the route is authenticated-only).
+      const std::string_view token = http::bearer_token(r);
+      co_await auth_proxy::logout(r, token, scope);
+      co_return http::empty_response(204);
+    }
+    auto token = co_await auth_flows::require_user(r);
     co_await auth_flows::logout(r, token, scope);
     co_return http::empty_response(204);
-  });
+  };
+  co_return co_await json_api(req, flow);
 }
 
 asio::awaitable<Response> me(Request& req) {
@@ -154,6 +161,16 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
                                   schemas::error_document(), nullptr};
   const ResponseSpec forbidden{403, "The caller's role (or IP / MFA level) is not enough.",
                                schemas::error_document(), nullptr};
+  // AUTH_MODE=supabase only: the sign-in flows are answered by the project's Supabase Auth.
+  const ResponseSpec upstream_failed{
+      502,
+      "AUTH_MODE=supabase: Supabase Auth is unreachable or failed (upstream_unavailable, "
+      "upstream_error, upstream_bad_response).",
+      schemas::error_document(), nullptr};
+  const ResponseSpec upstream_timeout{504,
+                                      "AUTH_MODE=supabase: Supabase Auth did not answer in time "
+                                      "(upstream_timeout).",
+                                      schemas::error_document(), nullptr};
   router.add(Route{
       .method = Verb::post,
       .path = "/auth/login",
@@ -161,7 +178,9 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
       .operation_id = "login",
       .summary = "Sign in with email and password",
       .description = "Returns a session (access token, single-use refresh token, user). Wrong "
-                     "email and wrong password answer alike (invalid_credentials).",
+                     "email and wrong password answer alike (invalid_credentials). With "
+                     "AUTH_MODE=supabase the project's Supabase Auth answers (its tokens, its "
+                     "refusals with their status and code).",
       .tags = {"auth"},
       .access = Access::public_,
       .body_schema =
@@ -171,8 +190,8 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
           schemas::json(R"({"email":"customer@forecourt.local","password":"forecourt-demo"})"),
       .responses = {{200, "The session.", session_envelope_schema(), session_envelope_example()},
                     {400, "invalid_credentials.", schemas::error_document(), nullptr},
-                    {501, "AUTH_MODE=supabase: not proxied yet.", schemas::error_document(),
-                     nullptr}},
+                    upstream_failed,
+                    upstream_timeout},
       .cache = CachePolicy::no_store,
       .rate_class = "auth"});
   router.add(Route{
@@ -191,28 +210,31 @@ void register_auth_routes(http::Router& router, const Config& /*config*/) {
       .responses = {{200, "The new session.", session_envelope_schema(),
                      session_envelope_example()},
                     {400, "refresh_token_not_found or refresh_token_already_used.",
-                     schemas::error_document(), nullptr}},
+                     schemas::error_document(), nullptr},
+                    upstream_failed,
+                    upstream_timeout},
       .cache = CachePolicy::no_store,
       .rate_class = "auth"});
-  router.add(Route{.method = Verb::post,
-                   .path = "/auth/logout",
-                   .handler = sign_out,
-                   .operation_id = "logout",
-                   .summary = "Sign out",
-                   .description =
-                       "Ends this session (scope=local, the default), every session (global) or "
-                       "all others.",
-                   .tags = {"auth"},
-                   .access = Access::authenticated,
-                   .params = {ParamSpec{.name = "scope",
-                                        .type = ParamType::enumeration,
-                                        .description = "Which sessions end.",
-                                        .values = {"local", "global", "others"},
-                                        .default_value = "local",
-                                        .example = "local"}},
-                   .responses = {{204, "Signed out.", nullptr, nullptr}, unauthorized},
-                   .cache = CachePolicy::no_store,
-                   .rate_class = "auth"});
+  router.add(Route{
+      .method = Verb::post,
+      .path = "/auth/logout",
+      .handler = sign_out,
+      .operation_id = "logout",
+      .summary = "Sign out",
+      .description = "Ends this session (scope=local, the default), every session (global) or "
+                     "all others.",
+      .tags = {"auth"},
+      .access = Access::authenticated,
+      .params = {ParamSpec{.name = "scope",
+                           .type = ParamType::enumeration,
+                           .description = "Which sessions end.",
+                           .values = {"local", "global", "others"},
+                           .default_value = "local",
+                           .example = "local"}},
+      .responses =
+          {{204, "Signed out.", nullptr, nullptr}, unauthorized, upstream_failed, upstream_timeout},
+      .cache = CachePolicy::no_store,
+      .rate_class = "auth"});
   router.add(Route{
       .method = Verb::get,
       .path = "/auth/me",

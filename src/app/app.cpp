@@ -12,6 +12,7 @@
 
 #include "api/routes.hpp"
 #include "app/services.hpp"
+#include "auth/jwks_source.hpp"
 #include "auth/password.hpp"
 #include "core/log.hpp"
 #include "http/auth.hpp"
@@ -70,6 +71,10 @@ int run_server(const Config& config) {
   int per_loop_pool = std::max(1, config.db_pool_size / static_cast<int>(threads));
   const storage::UrlSigner url_signer(storage::storage_signing_secret(config));
   auth::AuthService auth_service(config);
+  if (auth_service.embedded() && !config.supabase_jwks_url.empty()) {
+    log::warn("SUPABASE_JWKS_URL is ignored with AUTH_MODE=embedded (keys come from the database)",
+              {});
+  }
   if (auth_service.embedded()) {
     try {
       auth_service.install_signing_keys(auth::ensure_signing_keys(config.database_url));
@@ -98,6 +103,10 @@ int run_server(const Config& config) {
   }
   if (auth_service.embedded())
     asio::co_spawn(*loops.front(), reload_keys_periodically(*services.front()), asio::detached);
+  // AUTH_MODE=supabase: the project's JWKS, fetched now and kept fresh; an unreachable
+  // Supabase does not stop the start (it is retried with backoff).
+  if (auto* jwks = auth_service.jwks_source(); jwks != nullptr)
+    asio::co_spawn(*loops.front(), jwks->keep_fresh(), asio::detached);
 
   http::Server server(config, pipeline, loop_ptrs,
                       [&services](std::size_t i) { return services[i].get(); });

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "auth/base64url.hpp"
+#include "auth/jwks_source.hpp"
 #include "auth/sodium_init.hpp"
 #include "cli/pg_blocking.hpp"
 #include "core/log.hpp"
@@ -70,6 +71,16 @@ auto as_key_admin(const std::string& url, F body) {
   return result;
 }
 
+// A JWKS holds a handful of keys (~1 KB each); anything much larger is not one.
+constexpr std::size_t kMaxJwksBytes = std::size_t{256} * 1024;
+
+KeyStoreOptions key_store_options(const Config& config) {
+  KeyStoreOptions options;
+  options.unknown_kid_refresh_interval =
+      std::chrono::ceil<std::chrono::seconds>(config.supabase_jwks_cooldown);
+  return options;
+}
+
 }  // namespace
 
 std::string new_kid() {
@@ -81,6 +92,7 @@ std::string new_kid() {
 
 AuthService::AuthService(const Config& config)
     : config_(config),
+      keys_(key_store_options(config)),
       issuer_(config.public_base_url + "/auth/v1"),
       admin_allowlist_(parse_list("ADMIN_IP_ALLOWLIST", config.admin_ip_allowlist)),
       trusted_proxies_(parse_list("TRUSTED_PROXIES", config.trusted_proxies)) {
@@ -88,6 +100,12 @@ AuthService::AuthService(const Config& config)
   if (!config.supabase_jwt_issuer.empty()) verify_options_.issuer = config.supabase_jwt_issuer;
   if (!config.supabase_jwt_secret.empty())
     keys_.set_legacy_hs256_secret(config.supabase_jwt_secret);
+  if (config.auth_mode == "supabase" && !config.supabase_jwks_url.empty()) {
+    const http_client::Options fetch_options{.connect_timeout = config.supabase_http_timeout,
+                                             .timeout = config.supabase_http_timeout,
+                                             .max_response_bytes = kMaxJwksBytes};
+    jwks_source_ = std::make_unique<JwksSource>(keys_, config.supabase_jwks_url, fetch_options);
+  }
 }
 
 AuthService::~AuthService() { cpu_pool_.join(); }

@@ -17,6 +17,8 @@
 
 namespace forecourt::auth {
 
+class JwksSource;
+
 // One row of private.auth_signing_keys.
 struct StoredKey {
   std::string kid;
@@ -43,6 +45,9 @@ class AuthService {
   [[nodiscard]] const KeyStore& keys() const { return keys_; }
   [[nodiscard]] KeyStore& keys() { return keys_; }
   [[nodiscard]] const VerifyOptions& verify_options() const { return verify_options_; }
+  // AUTH_MODE=supabase: the project's JWKS (SUPABASE_JWKS_URL) feeding keys(); nullptr in
+  // embedded mode, whose keys come from the database.
+  [[nodiscard]] JwksSource* jwks_source() { return jwks_source_.get(); }
   // iss of the tokens we issue: PUBLIC_BASE_URL + "/auth/v1" (GoTrue's local default).
   [[nodiscard]] const std::string& issuer() const { return issuer_; }
   [[nodiscard]] const CidrList& admin_allowlist() const { return admin_allowlist_; }
@@ -77,6 +82,7 @@ class AuthService {
   std::string jwks_json_ = R"({"keys":[]})";
   std::vector<std::string> kids_;
   std::atomic<std::int64_t> last_reload_ms_{0};
+  std::unique_ptr<JwksSource> jwks_source_;
 };
 
 // private.auth_signing_keys through a blocking connection (start-up and `forecourt keys`).

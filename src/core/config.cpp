@@ -150,6 +150,21 @@ void read_auth_email_settings(Reader& r, Config& c) {
     r.fail("DEV_MAILBOX", "DEV_MAILBOX must not be on in production");
 }
 
+bool http_url(std::string_view s) { return s.starts_with("http://") || s.starts_with("https://"); }
+
+// AUTH_MODE=supabase: the URLs must be http(s), and the JWKS defaults to the project's
+// (Supabase serves it at <SUPABASE_URL>/auth/v1/.well-known/jwks.json).
+void read_supabase_auth_settings(Reader& r, Config& c) {
+  if (!c.supabase_url.empty() && !http_url(c.supabase_url))
+    r.fail("SUPABASE_URL", "SUPABASE_URL must be an http:// or https:// URL");
+  if (!c.supabase_jwks_url.empty() && !http_url(c.supabase_jwks_url))
+    r.fail("SUPABASE_JWKS_URL", "SUPABASE_JWKS_URL must be an http:// or https:// URL");
+  if (c.auth_mode != "supabase" || !c.supabase_jwks_url.empty() || c.supabase_url.empty()) return;
+  std::string_view base = c.supabase_url;
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  c.supabase_jwks_url = std::string(base).append("/auth/v1/.well-known/jwks.json");
+}
+
 }  // namespace
 
 Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
@@ -201,6 +216,9 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   r.text("SUPABASE_JWT_AUDIENCE", c.supabase_jwt_audience);
   r.text("SUPABASE_JWT_ISSUER", c.supabase_jwt_issuer);
   r.text("SUPABASE_JWKS_URL", c.supabase_jwks_url);
+  r.millis("SUPABASE_HTTP_TIMEOUT_MS", 100, 120000, c.supabase_http_timeout);
+  r.millis("SUPABASE_JWKS_COOLDOWN_MS", 1000, 3600000, c.supabase_jwks_cooldown);
+  read_supabase_auth_settings(r, c);
   r.one_of("STORAGE_BACKEND", {"local", "supabase"}, c.storage_backend);
   r.text("STORAGE_SIGNING_SECRET", c.storage_signing_secret);
   r.text("ADMIN_IP_ALLOWLIST", c.admin_ip_allowlist);
@@ -214,7 +232,10 @@ Result<Config> load_config(const EnvMap& env, ConfigNeeds needs) {
   if (needs != ConfigNeeds::none) r.require("DATABASE_URL", c.database_url);
   if (needs == ConfigNeeds::services) {
     r.require("REDIS_URL", c.redis_url);
-    if (c.auth_mode == "supabase") r.require("SUPABASE_URL", c.supabase_url);
+    if (c.auth_mode == "supabase") {
+      r.require("SUPABASE_URL", c.supabase_url);
+      r.require("SUPABASE_ANON_KEY", c.supabase_anon_key);
+    }
     if (c.environment == "production" && c.allowed_origins.empty()) {
       r.fail("ALLOWED_ORIGINS",
              "ALLOWED_ORIGINS is required in production (comma-separated origins)");
@@ -286,6 +307,8 @@ std::vector<std::pair<std::string, std::string>> describe_config(const Config& c
       {"FORECOURT_DATA_DIR", c.data_dir},
       {"AUTH_MODE", c.auth_mode},
       {"SUPABASE_URL", c.supabase_url},
+      {"SUPABASE_ANON_KEY", secret(c.supabase_anon_key)},
+      {"SUPABASE_JWKS_URL", c.supabase_jwks_url},
       {"SUPABASE_JWT_SECRET", secret(c.supabase_jwt_secret)},
       {"SUPABASE_SERVICE_ROLE_KEY", secret(c.supabase_service_role_key)},
       {"STORAGE_SIGNING_SECRET", secret(c.storage_signing_secret)},

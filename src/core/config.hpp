@@ -50,7 +50,11 @@ struct Config {
   std::string supabase_jwt_secret;
   std::string supabase_jwt_audience = "authenticated";
   std::string supabase_jwt_issuer;
-  std::string supabase_jwks_url;
+  std::string supabase_jwks_url;  // AUTH_MODE=supabase: defaults to SUPABASE_URL's JWKS
+  // Outbound calls to Supabase Auth (sign-in proxy, JWKS): connect and answer deadline each.
+  std::chrono::milliseconds supabase_http_timeout{10000};
+  // A token with an unknown kid refetches the JWKS at most once per this interval.
+  std::chrono::milliseconds supabase_jwks_cooldown{30000};
   std::string storage_backend = "local";
   std::string storage_signing_secret;
   std::string admin_ip_allowlist;

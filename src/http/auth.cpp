@@ -4,6 +4,7 @@
 
 #include "app/services.hpp"
 #include "auth/cidr.hpp"
+#include "auth/jwks_source.hpp"
 #include "auth/password.hpp"
 #include "core/log.hpp"
 #include "db/tx.hpp"
@@ -161,15 +162,23 @@ asio::awaitable<Result<auth::VerifiedToken>> verify_bearer(Services& services,
                                                            std::string_view token) {
   auto& auth = *services.auth;
   auto verified = auth::verify_jwt(token, auth.keys(), auth.verify_options());
-  if (!verified && verified.problem().code == "unknown_kid" && auth.embedded() &&
-      auth.claim_key_reload()) {
-    try {
-      co_await reload_signing_keys(services);
-    } catch (const std::exception& e) {
-      log::warn("could not reload signing keys", {{"error", e.what()}});
+  if (verified || verified.problem().code != "unknown_kid") co_return verified;
+  // A kid we have not seen: perhaps a key rotated in since we loaded ours. Each source is
+  // rate-limited, so a flood of forged kids cannot turn into a reload per request.
+  bool reloaded = false;
+  if (auth.embedded()) {
+    if (auth.claim_key_reload()) {
+      try {
+        co_await reload_signing_keys(services);
+        reloaded = true;
+      } catch (const std::exception& e) {
+        log::warn("could not reload signing keys", {{"error", e.what()}});
+      }
     }
-    verified = auth::verify_jwt(token, auth.keys(), auth.verify_options());
+  } else if (auth::JwksSource* jwks = auth.jwks_source(); jwks != nullptr) {
+    reloaded = co_await jwks->refresh_for_unknown_kid();
   }
+  if (reloaded) verified = auth::verify_jwt(token, auth.keys(), auth.verify_options());
   co_return verified;
 }
 

@@ -33,8 +33,9 @@ std::string_view bearer_token(const Request& req);
 // True for bearers that mean "anonymous": the configured anon key and Supabase API keys.
 bool is_anon_key(const Services& services, std::string_view bearer);
 
-// verify_jwt with the process' keys; an unknown kid reloads the embedded signing keys from
-// the database once (rate-limited), so a key another process just rotated in verifies.
+// verify_jwt with the process' keys; an unknown kid reloads the keys once (rate-limited): the
+// embedded signing keys from the database, or in AUTH_MODE=supabase the project's JWKS, so a
+// key rotated in since the last load verifies.
 boost::asio::awaitable<Result<auth::VerifiedToken>> verify_bearer(Services& services,
                                                                   std::string_view token);
 

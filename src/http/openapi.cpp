@@ -309,6 +309,11 @@ void add_common_responses(const Route& r, json::object& responses) {
     responses["304"] = json::object{{"description", "Not modified: the If-None-Match tag matches."},
                                     {"headers", rate_limit_headers(false)}};
   }
+  // The server's own read refusals, answered before any route is matched.
+  add(414, "The URL is longer than the server accepts.", "uri_too_long",
+      "The request URL is too long.");
+  add(431, "The request headers are larger than the server accepts.", "headers_too_large",
+      "The request headers are too large.");
   add(429, "Too many requests; Retry-After says when to try again.", "rate_limited",
       "Too many requests: retry in 12 seconds.");
   add(500, "Unexpected failure; the request ID identifies it in the logs.", "internal_error",

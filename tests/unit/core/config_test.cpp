@@ -64,10 +64,39 @@ TEST(Config, ProductionNeedsOrigins) {
   EXPECT_EQ(load_config(env, ConfigNeeds::services).problem().field, "ALLOWED_ORIGINS");
 }
 
-TEST(Config, SupabaseModeNeedsItsUrl) {
+TEST(Config, SupabaseModeNeedsItsUrlAndAnonKey) {
   auto env = minimal();
   env["AUTH_MODE"] = "supabase";
   EXPECT_EQ(load_config(env, ConfigNeeds::services).problem().field, "SUPABASE_URL");
+  env["SUPABASE_URL"] = "https://abc.supabase.co";
+  EXPECT_EQ(load_config(env, ConfigNeeds::services).problem().field, "SUPABASE_ANON_KEY");
+  env["SUPABASE_ANON_KEY"] = "sb_publishable_x";
+  EXPECT_TRUE(load_config(env, ConfigNeeds::services).ok());
+  env["SUPABASE_URL"] = "abc.supabase.co";
+  EXPECT_EQ(load_config(env, ConfigNeeds::services).problem().field, "SUPABASE_URL");
+}
+
+TEST(Config, SupabaseModeDefaultsTheJwksUrl) {
+  auto env = minimal();
+  env["AUTH_MODE"] = "supabase";
+  env["SUPABASE_URL"] = "https://abc.supabase.co/";
+  env["SUPABASE_ANON_KEY"] = "sb_publishable_x";
+  auto c = load_config(env, ConfigNeeds::services);
+  ASSERT_TRUE(c.ok()) << c.problem().detail;
+  EXPECT_EQ(c->supabase_jwks_url, "https://abc.supabase.co/auth/v1/.well-known/jwks.json");
+  EXPECT_EQ(c->supabase_jwks_cooldown, std::chrono::milliseconds(30000));
+  env["SUPABASE_JWKS_URL"] = "https://keys.example.com/jwks.json";
+  env["SUPABASE_JWKS_COOLDOWN_MS"] = "5000";
+  c = load_config(env, ConfigNeeds::services);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->supabase_jwks_url, "https://keys.example.com/jwks.json");
+  EXPECT_EQ(c->supabase_jwks_cooldown, std::chrono::milliseconds(5000));
+  env["SUPABASE_JWKS_COOLDOWN_MS"] = "10";  // below the floor: a flood could refetch often
+  EXPECT_EQ(load_config(env, ConfigNeeds::services).problem().field, "SUPABASE_JWKS_COOLDOWN_MS");
+  // Embedded mode derives nothing (its keys come from the database).
+  auto embedded = load_config(minimal(), ConfigNeeds::services);
+  ASSERT_TRUE(embedded.ok());
+  EXPECT_TRUE(embedded->supabase_jwks_url.empty());
 }
 
 TEST(Dotenv, ParsesCommentsQuotesAndExport) {
@@ -85,11 +114,13 @@ TEST(Config, DescribeHidesSecrets) {
   auto env = minimal();
   env["DATABASE_URL"] = "postgresql://user:hunter2@db/x";
   env["SUPABASE_JWT_SECRET"] = "s3cret";
+  env["SUPABASE_ANON_KEY"] = "anon-key-value";
   auto c = load_config(env, ConfigNeeds::services);
   ASSERT_TRUE(c.ok());
   for (const auto& [k, v] : describe_config(*c)) {
     EXPECT_EQ(v.find("hunter2"), std::string::npos) << k;
     EXPECT_EQ(v.find("s3cret"), std::string::npos) << k;
+    EXPECT_EQ(v.find("anon-key-value"), std::string::npos) << k;
   }
 }
 
