@@ -154,7 +154,6 @@ std::optional<int> opt_int(const db::PgResult& r, std::string_view col) {
   return static_cast<int>(to_int(r.text(0, col)));
 }
 
-
 // media: {"images": [...], "spin360": [...], "videos": [...]}, each item with a signed url
 // (and signed variants, when the media job produced them).
 json::object media_json(const db::PgResult& rows, const MediaUrls& urls) {

@@ -17,7 +17,6 @@ namespace forecourt::testing {
 namespace {
 namespace asio = boost::asio;
 
-constexpr const char* kStaffId = "00000000-0000-4000-a000-000000000002";  // seed: staff@
 constexpr std::string_view kAssign =
     "update public.chat_conversations set assigned_to = $1::uuid, subject = $2 "
     "where id = $3::uuid";
@@ -30,10 +29,10 @@ http::Request staff_request(const std::string& ip, const std::string& agent) {
   req.request_id = "audit-it-1";
   req.caller.db_role = "authenticated";
   req.caller.app_role = "staff";
-  req.caller.user_id = kStaffId;
+  req.caller.user_id = kSeedStaffId;
   req.caller.aal = "aal1";
-  req.caller.claims_json =
-      std::string(R"({"sub":")") + kStaffId + R"(","role":"authenticated","aud":"authenticated"})";
+  req.caller.claims_json = std::string(R"({"sub":")") + kSeedStaffId +
+                           R"(","role":"authenticated","aud":"authenticated"})";
   return req;
 }
 
@@ -56,7 +55,7 @@ TEST(AuditRequestContext, AStaffWriteRecordsActorIpAndUserAgent) {
   const auto req = staff_request("198.51.100.77", "Forecourt-Audit-Test/1.0 " + marker);
   const std::string subject = marker + " (assigned)";
   auto assign = [&](db::Transaction& tx) -> asio::awaitable<void> {
-    db::Query q{kAssign, {kStaffId, subject, conversation}};
+    db::Query q{kAssign, {kSeedStaffId, subject, conversation}};
     co_await tx.query(std::move(q));
   };
   auto write = [&]() -> asio::awaitable<void> {
@@ -76,12 +75,12 @@ TEST(AuditRequestContext, AStaffWriteRecordsActorIpAndUserAgent) {
   owner.exec_params("delete from public.audit_log where resource_id = $1", {conversation});
   ASSERT_EQ(rows.size(), 1U);
   EXPECT_EQ(rows[0][0], "update");
-  EXPECT_EQ(rows[0][1], kStaffId);
+  EXPECT_EQ(rows[0][1], kSeedStaffId);
   EXPECT_EQ(rows[0][2], "198.51.100.77");
   EXPECT_EQ(rows[0][3], "Forecourt-Audit-Test/1.0 " + marker);
   EXPECT_EQ(rows[0][4], marker);
   EXPECT_EQ(rows[0][5], subject);
-  EXPECT_EQ(rows[0][6], kStaffId);
+  EXPECT_EQ(rows[0][6], kSeedStaffId);
 }
 
 }  // namespace

@@ -18,21 +18,8 @@ namespace forecourt::testing {
 namespace {
 namespace json = boost::json;
 
-constexpr const char* kAnonKey = "sb_publishable_forecourt_email_it";
+constexpr const char* kEmailAnonKey = "sb_publishable_forecourt_email_it";
 constexpr const char* kSiteUrl = "http://app.forecourt.test:3000";
-
-std::map<std::string, std::string> gotrue_headers(const std::string& token = kAnonKey) {
-  return {{"Authorization", "Bearer " + token},
-          {"apikey", kAnonKey},
-          {"X-Supabase-Api-Version", "2024-01-01"}};
-}
-
-std::string unique_email(const char* prefix) {
-  std::random_device rd;
-  const auto now = std::chrono::system_clock::now().time_since_epoch().count();
-  return std::string(prefix) + "-" + std::to_string(now) + "-" + std::to_string(rd() % 100000) +
-         "@example.com";
-}
 
 std::string code_of(const HttpResult& r) {
   return std::string(json::parse(r.body).at("code").as_string());
@@ -41,7 +28,7 @@ std::string code_of(const HttpResult& r) {
 class AuthEmail : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({{"SUPABASE_ANON_KEY", kAnonKey},
+    server_ = new ServerProcess({{"SUPABASE_ANON_KEY", kEmailAnonKey},
                                  {"DEV_MAILBOX", "true"},
                                  {"SITE_URL", kSiteUrl},
                                  {"URI_ALLOW_LIST", "https://dealer.example/auth/*"},
@@ -53,8 +40,9 @@ class AuthEmail : public ::testing::Test {
   }
   static int port() { return server_->port(); }
 
-  static HttpResult post(const std::string& target, const json::object& body,
-                         const std::map<std::string, std::string>& headers = gotrue_headers()) {
+  static HttpResult post(
+      const std::string& target, const json::object& body,
+      const std::map<std::string, std::string>& headers = gotrue_headers(kEmailAnonKey)) {
     return http_request(port(), "POST", target, headers, json::serialize(body));
   }
   static json::array mailbox(const std::string& email) {
@@ -118,7 +106,8 @@ TEST_F(AuthEmail, OtpCodeCreatesConfirmsAndSignsInOnce) {
   EXPECT_EQ(field(user, "email"), email);
   EXPECT_TRUE(user.at("email_confirmed_at").is_string());
   EXPECT_EQ(user.at("user_metadata").at("full_name"), "Otp Buyer");
-  auto me = http_get(port(), "/auth/v1/user", gotrue_headers(field(session, "access_token")));
+  auto me = http_get(port(), "/auth/v1/user",
+                     gotrue_headers(kEmailAnonKey, field(session, "access_token")));
   EXPECT_EQ(me.status, 200) << me.body;
 
   auto again = post("/auth/v1/verify", {{"type", "email"}, {"email", email}, {"token", code}});
@@ -241,16 +230,20 @@ TEST_F(AuthEmail, RepeatedWrongCodesAreThrottled) {
 }
 
 TEST_F(AuthEmail, ResendingTooSoonIsRefusedForAnyAddress) {
-  ServerProcess strict({{"SUPABASE_ANON_KEY", kAnonKey}, {"AUTH_EMAIL_RESEND_INTERVAL_S", "60"}});
+  ServerProcess strict(
+      {{"SUPABASE_ANON_KEY", kEmailAnonKey}, {"AUTH_EMAIL_RESEND_INTERVAL_S", "60"}});
   const std::string email = unique_email("resend");
   const std::string body = json::serialize(json::object{{"email", email}});
-  EXPECT_EQ(http_request(strict.port(), "POST", "/auth/v1/otp", gotrue_headers(), body).status,
+  EXPECT_EQ(http_request(strict.port(), "POST", "/auth/v1/otp", gotrue_headers(kEmailAnonKey), body)
+                .status,
             200);
-  auto again = http_request(strict.port(), "POST", "/auth/v1/otp", gotrue_headers(), body);
+  auto again =
+      http_request(strict.port(), "POST", "/auth/v1/otp", gotrue_headers(kEmailAnonKey), body);
   EXPECT_EQ(again.status, 429);
   EXPECT_EQ(code_of(again), "over_email_send_rate_limit");
   // The dev mailbox is off unless DEV_MAILBOX=true.
-  auto off = http_get(strict.port(), "/auth/v1/dev/mailbox?email=" + email, gotrue_headers());
+  auto off =
+      http_get(strict.port(), "/auth/v1/dev/mailbox?email=" + email, gotrue_headers(kEmailAnonKey));
   EXPECT_EQ(off.status, 404);
 }
 
@@ -264,7 +257,7 @@ TEST_F(AuthEmail, BodyValidationErrorsUseGoTrueShape) {
   EXPECT_EQ(versioned.header("x-supabase-api-version"), "2024-01-01");
   EXPECT_EQ(versioned.header("x-sb-error-code"), "validation_failed");
 
-  auto legacy = http_request(port(), "POST", "/auth/v1/verify", {{"apikey", kAnonKey}},
+  auto legacy = http_request(port(), "POST", "/auth/v1/verify", {{"apikey", kEmailAnonKey}},
                              R"({"type":"nonsense","token":"1"})");
   EXPECT_EQ(legacy.status, 422) << legacy.body;
   auto old = json::parse(legacy.body).as_object();
@@ -273,8 +266,9 @@ TEST_F(AuthEmail, BodyValidationErrorsUseGoTrueShape) {
   EXPECT_TRUE(old.at("msg").is_string());
   EXPECT_TRUE(legacy.header("x-supabase-api-version").empty());
 
-  auto bad_json = http_request(port(), "POST", "/auth/v1/otp",
-                               {{"apikey", kAnonKey}, {"Content-Type", "application/json"}}, "{");
+  auto bad_json =
+      http_request(port(), "POST", "/auth/v1/otp",
+                   {{"apikey", kEmailAnonKey}, {"Content-Type", "application/json"}}, "{");
   EXPECT_EQ(bad_json.status, 400);
   EXPECT_EQ(json::parse(bad_json.body).at("error_code"), "bad_json");
 }
@@ -284,7 +278,8 @@ TEST_F(AuthEmail, ATotpCodeCannotBeUsedTwice) {
   auto signup = post("/auth/v1/signup", {{"email", email}, {"password", "replay-user-pass"}});
   ASSERT_EQ(signup.status, 200) << signup.body;
   const std::string token(json::parse(signup.body).at("access_token").as_string());
-  auto enrolled = post("/auth/v1/factors", {{"factor_type", "totp"}}, gotrue_headers(token));
+  auto enrolled =
+      post("/auth/v1/factors", {{"factor_type", "totp"}}, gotrue_headers(kEmailAnonKey, token));
   ASSERT_EQ(enrolled.status, 200) << enrolled.body;
   auto factor = json::parse(enrolled.body).as_object();
   const std::string factor_id = field(factor, "id");
@@ -297,12 +292,13 @@ TEST_F(AuthEmail, ATotpCodeCannotBeUsedTwice) {
   const auto code = auth::totp(
       *secret, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
   auto verify_with = [&](const std::string& c) {
-    auto challenge =
-        post("/auth/v1/factors/" + factor_id + "/challenge", {}, gotrue_headers(token));
+    auto challenge = post("/auth/v1/factors/" + factor_id + "/challenge", {},
+                          gotrue_headers(kEmailAnonKey, token));
     EXPECT_EQ(challenge.status, 200) << challenge.body;
     const std::string challenge_id(json::parse(challenge.body).at("id").as_string());
     return post("/auth/v1/factors/" + factor_id + "/verify",
-                {{"challenge_id", challenge_id}, {"code", c}}, gotrue_headers(token));
+                {{"challenge_id", challenge_id}, {"code", c}},
+                gotrue_headers(kEmailAnonKey, token));
   };
   auto first = verify_with(code);
   ASSERT_EQ(first.status, 200) << first.body;

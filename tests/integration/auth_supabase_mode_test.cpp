@@ -26,39 +26,16 @@ namespace json = boost::json;
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
 
-constexpr const char* kAnonKey = "sb_publishable_forecourt_supabase_mode";
+constexpr const char* kProxyAnonKey = "sb_publishable_forecourt_supabase_mode";
 constexpr const char* kJwksPath = "/auth/v1/.well-known/jwks.json";
 constexpr const char* kPassword = "proxied-pass-1";
 // Short enough for a test to wait it out, long enough that a flood cannot hide behind it.
 constexpr int kCooldownMs = 2000;
 
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string unique_email() {
-  std::random_device rd;
-  return "sb-" + std::to_string(now_s()) + "-" + std::to_string(rd() % 1000000) + "@example.com";
-}
-
 std::string base_url(int port) { return "http://127.0.0.1:" + std::to_string(port); }
 
-std::map<std::string, std::string> bearer(const std::string& token) {
+std::map<std::string, std::string> bearer_only(const std::string& token) {
   return {{"Authorization", "Bearer " + token}};
-}
-
-std::map<std::string, std::string> gotrue_headers() {
-  return {{"Authorization", std::string("Bearer ") + kAnonKey},
-          {"apikey", kAnonKey},
-          {"X-Supabase-Api-Version", "2024-01-01"}};
-}
-
-std::string error_code(const HttpResult& r) {
-  auto doc = json::parse(r.body);
-  if (!doc.is_object() || !doc.as_object().contains("errors")) return "(not JSON:API) " + r.body;
-  return std::string(doc.at("errors").at(0).at("code").as_string());
 }
 
 std::string str(const json::value& v, const char* key) {
@@ -109,11 +86,11 @@ class SupabaseMode : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     upstream_ =
-        new ServerProcess(std::map<std::string, std::string>{{"SUPABASE_ANON_KEY", kAnonKey}});
+        new ServerProcess(std::map<std::string, std::string>{{"SUPABASE_ANON_KEY", kProxyAnonKey}});
     // The upstream's tokens name it as issuer; checking iss proves they are its tokens.
     proxy_ = new ServerProcess({{"AUTH_MODE", "supabase"},
                                 {"SUPABASE_URL", base_url(upstream_->port())},
-                                {"SUPABASE_ANON_KEY", kAnonKey},
+                                {"SUPABASE_ANON_KEY", kProxyAnonKey},
                                 {"SUPABASE_JWT_ISSUER", base_url(upstream_->port()) + "/auth/v1"},
                                 {"SUPABASE_JWKS_COOLDOWN_MS", std::to_string(kCooldownMs)},
                                 {"SUPABASE_HTTP_TIMEOUT_MS", "1500"}});
@@ -136,8 +113,8 @@ class SupabaseMode : public ::testing::Test {
   // A user of the "Supabase project", signed up directly there.
   static json::object signup(const std::string& email) {
     json::object body{{"email", email}, {"password", kPassword}};
-    auto r = http_request(upstream_->port(), "POST", "/auth/v1/signup", gotrue_headers(),
-                          json::serialize(body));
+    auto r = http_request(upstream_->port(), "POST", "/auth/v1/signup",
+                          gotrue_headers(kProxyAnonKey), json::serialize(body));
     EXPECT_EQ(r.status, 200) << r.body;
     return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
   }
@@ -153,7 +130,7 @@ ServerProcess* SupabaseMode::upstream_ = nullptr;
 ServerProcess* SupabaseMode::proxy_ = nullptr;
 
 TEST_F(SupabaseMode, LoginReturnsTheUpstreamSessionAndItsTokenWorksHere) {
-  const std::string email = unique_email();
+  const std::string email = unique_email("sb");
   const std::string user_id = str(signup(email).at("user"), "id");
 
   auto login = proxy_login(email, kPassword);
@@ -173,7 +150,7 @@ TEST_F(SupabaseMode, LoginReturnsTheUpstreamSessionAndItsTokenWorksHere) {
 
   // Our own routes accept it (verified with the fetched JWKS; iss checked), and RLS sees the
   // user as auth.uid().
-  auto me = http_get(proxy_->port(), "/auth/me", bearer(token));
+  auto me = http_get(proxy_->port(), "/auth/me", bearer_only(token));
   ASSERT_EQ(me.status, 200) << me.body;
   auto profile = json::parse(me.body).at("data");
   EXPECT_EQ(str(profile, "id"), user_id);
@@ -182,7 +159,7 @@ TEST_F(SupabaseMode, LoginReturnsTheUpstreamSessionAndItsTokenWorksHere) {
 }
 
 TEST_F(SupabaseMode, RefreshAndLogoutAreProxied) {
-  const std::string email = unique_email();
+  const std::string email = unique_email("sb");
   signup(email);
   auto login = proxy_login(email, kPassword);
   ASSERT_EQ(login.status, 200) << login.body;
@@ -193,7 +170,8 @@ TEST_F(SupabaseMode, RefreshAndLogoutAreProxied) {
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   auto next = json::parse(refreshed.body).at("data");
   EXPECT_NE(str(next, "refresh_token"), first_refresh);
-  EXPECT_EQ(http_get(proxy_->port(), "/auth/me", bearer(str(next, "access_token"))).status, 200);
+  EXPECT_EQ(http_get(proxy_->port(), "/auth/me", bearer_only(str(next, "access_token"))).status,
+            200);
 
   // GoTrue's reuse detection answers through the proxy with its own code.
   auto reuse = http_request(proxy_->port(), "POST", "/auth/refresh", {}, json::serialize(body));
@@ -206,7 +184,7 @@ TEST_F(SupabaseMode, RefreshAndLogoutAreProxied) {
   ASSERT_EQ(second.status, 200) << second.body;
   auto session = json::parse(second.body).at("data");
   auto out = http_request(proxy_->port(), "POST", "/auth/logout?scope=local",
-                          bearer(str(session, "access_token")));
+                          bearer_only(str(session, "access_token")));
   EXPECT_EQ(out.status, 204) << out.body;
   json::object spent{{"refresh_token", str(session, "refresh_token")}};
   auto after = http_request(proxy_->port(), "POST", "/auth/refresh", {}, json::serialize(spent));
@@ -217,12 +195,12 @@ TEST_F(SupabaseMode, RefreshAndLogoutAreProxied) {
 }
 
 TEST_F(SupabaseMode, WrongPasswordKeepsGoTruesCodeAndTheGoTrueApiIsNotServedHere) {
-  const std::string email = unique_email();
+  const std::string email = unique_email("sb");
   signup(email);
   auto wrong = proxy_login(email, "not-the-password");
   EXPECT_EQ(wrong.status, 400) << wrong.body;
   EXPECT_EQ(error_code(wrong), "invalid_credentials");
-  auto unknown = proxy_login("nobody-" + unique_email(), "not-the-password");
+  auto unknown = proxy_login("nobody-" + unique_email("sb"), "not-the-password");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(error_code(unknown), "invalid_credentials");
   // Bad bodies are refused before anything goes upstream.
@@ -232,7 +210,7 @@ TEST_F(SupabaseMode, WrongPasswordKeepsGoTruesCodeAndTheGoTrueApiIsNotServedHere
   // Clients talk to SUPABASE_URL/auth/v1 themselves: this server does not serve GoTrue.
   EXPECT_EQ(http_get(proxy_->port(), kJwksPath).status, 404);
   EXPECT_EQ(http_request(proxy_->port(), "POST", "/auth/v1/token?grant_type=password",
-                         gotrue_headers(), R"({"email":"a@b.c","password":"x"})")
+                         gotrue_headers(kProxyAnonKey), R"({"email":"a@b.c","password":"x"})")
                 .status,
             404);
 }
@@ -240,10 +218,10 @@ TEST_F(SupabaseMode, WrongPasswordKeepsGoTruesCodeAndTheGoTrueApiIsNotServedHere
 TEST_F(SupabaseMode, AnUnreachableUpstreamIsA502AndASilentOneA504Quickly) {
   ServerProcess down({{"AUTH_MODE", "supabase"},
                       {"SUPABASE_URL", base_url(free_port())},
-                      {"SUPABASE_ANON_KEY", kAnonKey},
+                      {"SUPABASE_ANON_KEY", kProxyAnonKey},
                       {"SUPABASE_HTTP_TIMEOUT_MS", "1000"}});
   auto started = steady_clock::now();
-  json::object body{{"email", unique_email()}, {"password", kPassword}};
+  json::object body{{"email", unique_email("sb")}, {"password", kPassword}};
   auto r = http_request(down.port(), "POST", "/auth/login", {}, json::serialize(body));
   EXPECT_EQ(r.status, 502) << r.body;
   EXPECT_EQ(error_code(r), "upstream_unavailable");
@@ -260,7 +238,7 @@ TEST_F(SupabaseMode, AnUnreachableUpstreamIsA502AndASilentOneA504Quickly) {
   SilentListener silent;
   ServerProcess stalled({{"AUTH_MODE", "supabase"},
                          {"SUPABASE_URL", base_url(silent.port())},
-                         {"SUPABASE_ANON_KEY", kAnonKey},
+                         {"SUPABASE_ANON_KEY", kProxyAnonKey},
                          {"SUPABASE_HTTP_TIMEOUT_MS", "1000"}});
   started = steady_clock::now();
   r = http_request(stalled.port(), "POST", "/auth/login", {}, json::serialize(body));
@@ -272,23 +250,23 @@ TEST_F(SupabaseMode, AnUnreachableUpstreamIsA502AndASilentOneA504Quickly) {
 }
 
 TEST_F(SupabaseMode, ARotatedKeyIsFetchedOnFirstSightButAFloodOfUnknownKidsIsNot) {
-  const std::string email = unique_email();
+  const std::string email = unique_email("sb");
   signup(email);
   ASSERT_EQ(run_command(std::string(FORECOURT_BINARY) + " keys rotate >/dev/null"), 0);
   // A project instance started after the rotation signs with the new key (same issuer).
   ServerProcess rotated(
-      {{"SUPABASE_ANON_KEY", kAnonKey}, {"PUBLIC_BASE_URL", base_url(upstream_->port())}});
+      {{"SUPABASE_ANON_KEY", kProxyAnonKey}, {"PUBLIC_BASE_URL", base_url(upstream_->port())}});
   json::object body{{"email", email}, {"password", kPassword}};
   auto r = http_request(rotated.port(), "POST", "/auth/v1/token?grant_type=password",
-                        gotrue_headers(), json::serialize(body));
+                        gotrue_headers(kProxyAnonKey), json::serialize(body));
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string new_token = str(json::parse(r.body), "access_token");
   // The project's JWKS endpoint learns the key too (it reloads on an unknown kid).
-  ASSERT_EQ(http_get(upstream_->port(), "/auth/me", bearer(new_token)).status, 200);
+  ASSERT_EQ(http_get(upstream_->port(), "/auth/me", bearer_only(new_token)).status, 200);
   std::this_thread::sleep_for(milliseconds(kCooldownMs + 200));  // past any earlier fetch
 
   const int before = jwks_fetches(*upstream_);
-  auto me = http_get(proxy_->port(), "/auth/me", bearer(new_token));
+  auto me = http_get(proxy_->port(), "/auth/me", bearer_only(new_token));
   EXPECT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(jwks_fetches(*upstream_), before + 1);
 
@@ -301,14 +279,14 @@ TEST_F(SupabaseMode, ARotatedKeyIsFetchedOnFirstSightButAFloodOfUnknownKidsIsNot
                         {"aud", "authenticated"},
                         {"role", "authenticated"},
                         {"iss", base_url(upstream_->port()) + "/auth/v1"},
-                        {"iat", now_s()},
-                        {"exp", now_s() + 600}};
+                        {"iat", unix_now()},
+                        {"exp", unix_now() + 600}};
     forged_tokens.push_back(key.sign(claims));
   }
   const int flood_start = jwks_fetches(*upstream_);
   const auto flood_began = steady_clock::now();
   for (const auto& forged_token : forged_tokens) {
-    auto forged = http_get(proxy_->port(), "/auth/me", bearer(forged_token));
+    auto forged = http_get(proxy_->port(), "/auth/me", bearer_only(forged_token));
     EXPECT_EQ(forged.status, 401);
     if (forged.status == 401) {
       EXPECT_EQ(error_code(forged), "unknown_kid");
@@ -322,7 +300,7 @@ TEST_F(SupabaseMode, ARotatedKeyIsFetchedOnFirstSightButAFloodOfUnknownKidsIsNot
   auto older = proxy_login(email, kPassword);
   ASSERT_EQ(older.status, 200) << older.body;
   EXPECT_EQ(http_get(proxy_->port(), "/auth/me",
-                     bearer(str(json::parse(older.body).at("data"), "access_token")))
+                     bearer_only(str(json::parse(older.body).at("data"), "access_token")))
                 .status,
             200);
 }

@@ -19,17 +19,6 @@ namespace {
 namespace json = boost::json;
 
 // >= 32 bytes: the legacy Supabase secret that HS256 test tokens are signed with.
-constexpr const char* kJwtSecret = "integration-test-legacy-jwt-secret-0123456789";
-constexpr const char* kAnonKey = "sb_publishable_forecourt_integration";
-constexpr const char* kAdminId = "00000000-0000-4000-a000-000000000001";
-constexpr const char* kStaffId = "00000000-0000-4000-a000-000000000002";
-constexpr const char* kCustomerId = "00000000-0000-4000-a000-000000000003";
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A Supabase-style user token signed with the legacy secret.
 std::string hs256_token(const std::string& sub, const std::string& aal = "aal1",
@@ -38,43 +27,26 @@ std::string hs256_token(const std::string& sub, const std::string& aal = "aal1",
                       {"aud", aud},
                       {"role", "authenticated"},
                       {"aal", aal},
-                      {"iat", now_s()},
-                      {"exp", now_s() + exp_offset},
+                      {"iat", unix_now()},
+                      {"exp", unix_now() + exp_offset},
                       {"email", "x@y.z"},
                       {"session_id", "6d7c1f1e-0000-4000-8000-000000000001"}};
-  return auth::sign_hs256(claims, kJwtSecret);
+  return auth::sign_hs256(claims, kTestJwtSecret);
 }
 
 std::map<std::string, std::string> bearer(const std::string& token,
                                           const std::string& forwarded_for = {}) {
-  std::map<std::string, std::string> h{{"Authorization", "Bearer " + token}, {"apikey", kAnonKey}};
+  std::map<std::string, std::string> h{{"Authorization", "Bearer " + token},
+                                       {"apikey", kTestAnonKey}};
   if (!forwarded_for.empty()) h["X-Forwarded-For"] = forwarded_for;
   return h;
-}
-
-std::map<std::string, std::string> gotrue_headers(const std::string& token = kAnonKey) {
-  return {{"Authorization", "Bearer " + token},
-          {"apikey", kAnonKey},
-          {"X-Supabase-Api-Version", "2024-01-01"}};
-}
-
-std::string error_code(const HttpResult& r) {
-  auto doc = json::parse(r.body);
-  if (doc.as_object().contains("errors"))
-    return std::string(doc.at("errors").at(0).at("code").as_string());
-  return std::string(doc.at("code").as_string());
-}
-
-std::string unique_email() {
-  std::random_device rd;
-  return "it-" + std::to_string(now_s()) + "-" + std::to_string(rd() % 1000000) + "@example.com";
 }
 
 class Auth : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess({{"SUPABASE_JWT_SECRET", kJwtSecret},
-                                 {"SUPABASE_ANON_KEY", kAnonKey},
+    server_ = new ServerProcess({{"SUPABASE_JWT_SECRET", kTestJwtSecret},
+                                 {"SUPABASE_ANON_KEY", kTestAnonKey},
                                  {"ADMIN_IP_ALLOWLIST", "10.0.0.0/8"},
                                  {"TRUSTED_PROXIES", "127.0.0.1/32"}});
   }
@@ -84,8 +56,9 @@ class Auth : public ::testing::Test {
   }
   static int port() { return server_->port(); }
 
-  static HttpResult post(const std::string& target, const json::object& body,
-                         const std::map<std::string, std::string>& headers = gotrue_headers()) {
+  static HttpResult post(
+      const std::string& target, const json::object& body,
+      const std::map<std::string, std::string>& headers = gotrue_headers(kTestAnonKey)) {
     return http_request(port(), "POST", target, headers, json::serialize(body));
   }
   static json::object signup(const std::string& email, const std::string& password) {
@@ -106,7 +79,7 @@ class Auth : public ::testing::Test {
 ServerProcess* Auth::server_ = nullptr;
 
 TEST_F(Auth, SignUpLoginRefreshReuseDetectionAndLogout) {
-  const std::string email = unique_email();
+  const std::string email = unique_email("it");
   auto session = signup(email, "s3cret-pass");
   ASSERT_TRUE(session.contains("access_token"));
   EXPECT_EQ(str(session, "token_type"), "bearer");
@@ -132,7 +105,8 @@ TEST_F(Auth, SignUpLoginRefreshReuseDetectionAndLogout) {
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   auto second = json::parse(refreshed.body).as_object();
   EXPECT_NE(str(second, "refresh_token"), first_refresh);
-  auto user = http_get(port(), "/auth/v1/user", gotrue_headers(str(second, "access_token")));
+  auto user =
+      http_get(port(), "/auth/v1/user", gotrue_headers(kTestAnonKey, str(second, "access_token")));
   ASSERT_EQ(user.status, 200) << user.body;
   EXPECT_EQ(json::parse(user.body).at("email").as_string(), email);
 
@@ -144,15 +118,17 @@ TEST_F(Auth, SignUpLoginRefreshReuseDetectionAndLogout) {
                      {{"refresh_token", str(second, "refresh_token")}});
   EXPECT_EQ(orphan.status, 400);
   EXPECT_EQ(error_code(orphan), "refresh_token_not_found");
-  auto dead = http_get(port(), "/auth/v1/user", gotrue_headers(str(second, "access_token")));
+  auto dead =
+      http_get(port(), "/auth/v1/user", gotrue_headers(kTestAnonKey, str(second, "access_token")));
   EXPECT_EQ(dead.status, 403);
   EXPECT_EQ(error_code(dead), "session_not_found");
 
   // Logout (global) ends the sign-up session too.
   auto out = http_request(port(), "POST", "/auth/v1/logout?scope=global",
-                          gotrue_headers(str(session, "access_token")));
+                          gotrue_headers(kTestAnonKey, str(session, "access_token")));
   EXPECT_EQ(out.status, 204);
-  auto after = http_get(port(), "/auth/v1/user", gotrue_headers(str(session, "access_token")));
+  auto after =
+      http_get(port(), "/auth/v1/user", gotrue_headers(kTestAnonKey, str(session, "access_token")));
   EXPECT_EQ(after.status, 403);
   EXPECT_EQ(error_code(after), "session_not_found");
 }
@@ -161,20 +137,20 @@ TEST_F(Auth, WrongPasswordAndUnknownUserReadTheSameAndWeakPasswordsAreRefused) {
   auto wrong = post("/auth/v1/token?grant_type=password",
                     {{"email", "customer@forecourt.local"}, {"password", "nope-nope"}});
   auto unknown = post("/auth/v1/token?grant_type=password",
-                      {{"email", "nobody-" + unique_email()}, {"password", "nope-nope"}});
+                      {{"email", "nobody-" + unique_email("it")}, {"password", "nope-nope"}});
   EXPECT_EQ(wrong.status, 400);
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(wrong.body, unknown.body);
   EXPECT_EQ(error_code(wrong), "invalid_credentials");
 
-  auto weak = post("/auth/v1/signup", {{"email", unique_email()}, {"password", "123"}});
+  auto weak = post("/auth/v1/signup", {{"email", unique_email("it")}, {"password", "123"}});
   EXPECT_EQ(weak.status, 422);
   EXPECT_EQ(error_code(weak), "weak_password");
   EXPECT_TRUE(json::parse(weak.body).as_object().contains("weak_password"));
 
   // Without the API-version header GoTrue's legacy shape comes back.
   auto legacy =
-      http_request(port(), "POST", "/auth/v1/token?grant_type=password", {{"apikey", kAnonKey}},
+      http_request(port(), "POST", "/auth/v1/token?grant_type=password", {{"apikey", kTestAnonKey}},
                    R"({"email":"customer@forecourt.local","password":"x"})");
   EXPECT_EQ(json::parse(legacy.body).at("error_code").as_string(), "invalid_credentials");
   EXPECT_EQ(json::parse(legacy.body).at("code").as_int64(), 400);
@@ -182,7 +158,7 @@ TEST_F(Auth, WrongPasswordAndUnknownUserReadTheSameAndWeakPasswordsAreRefused) {
 
 TEST_F(Auth, RepeatedFailuresLockTheAccountWithBackoff) {
   // An account that does not exist locks exactly like one that does (no enumeration).
-  const std::string email = "nobody-" + unique_email();
+  const std::string email = "nobody-" + unique_email("it");
   const json::object attempt{{"email", email}, {"password", "guess-guess"}};
   for (int i = 0; i < 6; ++i) {
     auto r = post("/auth/v1/token?grant_type=password", attempt);
@@ -203,7 +179,7 @@ TEST_F(Auth, SeededBcryptPasswordVerifiesAndStaysInGoTrueFormat) {
   ASSERT_EQ(rows.size(), 1U);
   EXPECT_TRUE(rows[0][0].starts_with("$2a$10$")) << rows[0][0];
   // New passwords are argon2id.
-  const std::string email = unique_email();
+  const std::string email = unique_email("it");
   signup(email, "argon-user-pass");
   rows = pg.rows("select encrypted_password from auth.users where email = $1", {email});
   ASSERT_EQ(rows.size(), 1U);
@@ -213,16 +189,16 @@ TEST_F(Auth, SeededBcryptPasswordVerifiesAndStaysInGoTrueFormat) {
 }
 
 TEST_F(Auth, EveryBadTokenKindIs401EvenOnPublicRoutes) {
-  const std::string good = hs256_token(kCustomerId);
+  const std::string good = hs256_token(kSeedCustomerId);
   std::string tampered = good;
   tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
   const std::string none_alg =
       auth::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
       auth::base64url_encode(R"({"sub":"x","aud":"authenticated","exp":9999999999})") + ".";
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {hs256_token(kCustomerId, "aal1", -3600), "token_expired"},
+      {hs256_token(kSeedCustomerId, "aal1", -3600), "token_expired"},
       {tampered, "bad_signature"},
-      {hs256_token(kCustomerId, "aal1", 3600, "someone-else"), "wrong_audience"},
+      {hs256_token(kSeedCustomerId, "aal1", 3600, "someone-else"), "wrong_audience"},
       {none_alg, "unsupported_alg"},
       {"not-a-jwt", "malformed_token"},
   };
@@ -236,9 +212,9 @@ TEST_F(Auth, EveryBadTokenKindIs401EvenOnPublicRoutes) {
   }
   EXPECT_EQ(http_get(port(), "/auth/me", bearer(good)).status, 200);
   // The anon key (and any Supabase API key) as the bearer is anonymous, not a bad JWT.
-  EXPECT_EQ(http_get(port(), "/locations", bearer(kAnonKey)).status, 200);
+  EXPECT_EQ(http_get(port(), "/locations", bearer(kTestAnonKey)).status, 200);
   EXPECT_EQ(http_get(port(), "/locations", bearer("sb_publishable_other")).status, 200);
-  auto anon_me = http_get(port(), "/auth/me", bearer(kAnonKey));
+  auto anon_me = http_get(port(), "/auth/me", bearer(kTestAnonKey));
   EXPECT_EQ(anon_me.status, 401);
   EXPECT_EQ(error_code(anon_me), "authentication_required");
 }
@@ -252,12 +228,12 @@ TEST_F(Auth, RoleMatrixOverRealRoutes) {
   const std::string outside = "203.0.113.9";  // not
   const std::vector<Caller> callers = {
       {"anonymous", {}},
-      {"customer", bearer(hs256_token(kCustomerId), inside)},
-      {"staff", bearer(hs256_token(kStaffId, "aal2"), inside)},
-      {"admin aal1 inside", bearer(hs256_token(kAdminId, "aal1"), inside)},
-      {"admin aal2 inside", bearer(hs256_token(kAdminId, "aal2"), inside)},
-      {"admin aal2 outside", bearer(hs256_token(kAdminId, "aal2"), outside)},
-      {"admin aal2 direct (no proxy header)", bearer(hs256_token(kAdminId, "aal2"))},
+      {"customer", bearer(hs256_token(kSeedCustomerId), inside)},
+      {"staff", bearer(hs256_token(kSeedStaffId, "aal2"), inside)},
+      {"admin aal1 inside", bearer(hs256_token(kSeedAdminId, "aal1"), inside)},
+      {"admin aal2 inside", bearer(hs256_token(kSeedAdminId, "aal2"), inside)},
+      {"admin aal2 outside", bearer(hs256_token(kSeedAdminId, "aal2"), outside)},
+      {"admin aal2 direct (no proxy header)", bearer(hs256_token(kSeedAdminId, "aal2"))},
   };
   const std::vector<std::string> paths = {"/locations", "/auth/me", "/staff/customers",
                                           "/admin/audit-log"};
@@ -281,16 +257,16 @@ TEST_F(Auth, RoleMatrixOverRealRoutes) {
     }
   }
   // RLS: a customer's /auth/me is their own row, read as auth.uid().
-  auto me = http_get(port(), "/auth/me", bearer(hs256_token(kCustomerId)));
-  EXPECT_EQ(json::parse(me.body).at("data").at("auth_uid").as_string(), kCustomerId);
+  auto me = http_get(port(), "/auth/me", bearer(hs256_token(kSeedCustomerId)));
+  EXPECT_EQ(json::parse(me.body).at("data").at("auth_uid").as_string(), kSeedCustomerId);
   EXPECT_EQ(json::parse(me.body).at("data").at("aal").as_string(), "aal1");
 }
 
 TEST_F(Auth, TotpEnrollChallengeVerifyRaisesTheSessionToAal2) {
-  auto session = signup(unique_email(), "totp-user-pass");
+  auto session = signup(unique_email("it"), "totp-user-pass");
   const std::string token = str(session, "access_token");
   auto enrolled = post("/auth/v1/factors", {{"factor_type", "totp"}, {"friendly_name", "app"}},
-                       gotrue_headers(token));
+                       gotrue_headers(kTestAnonKey, token));
   ASSERT_EQ(enrolled.status, 200) << enrolled.body;
   auto factor = json::parse(enrolled.body).as_object();
   const std::string factor_id = str(factor, "id");
@@ -298,12 +274,14 @@ TEST_F(Auth, TotpEnrollChallengeVerifyRaisesTheSessionToAal2) {
   EXPECT_TRUE(factor.at("totp").at("uri").as_string().starts_with("otpauth://totp/"));
 
   auto challenge_of = [&] {
-    auto c = post("/auth/v1/factors/" + factor_id + "/challenge", {}, gotrue_headers(token));
+    auto c = post("/auth/v1/factors/" + factor_id + "/challenge", {},
+                  gotrue_headers(kTestAnonKey, token));
     EXPECT_EQ(c.status, 200) << c.body;
     return std::string(json::parse(c.body).at("id").as_string());
   };
   auto wrong = post("/auth/v1/factors/" + factor_id + "/verify",
-                    {{"challenge_id", challenge_of()}, {"code", "000000"}}, gotrue_headers(token));
+                    {{"challenge_id", challenge_of()}, {"code", "000000"}},
+                    gotrue_headers(kTestAnonKey, token));
   EXPECT_EQ(wrong.status, 422);
   EXPECT_EQ(error_code(wrong), "mfa_verification_failed");
 
@@ -311,22 +289,24 @@ TEST_F(Auth, TotpEnrollChallengeVerifyRaisesTheSessionToAal2) {
   ASSERT_TRUE(secret);
   const auto code = auth::totp(
       *secret, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-  auto verified = post("/auth/v1/factors/" + factor_id + "/verify",
-                       {{"challenge_id", challenge_of()}, {"code", code}}, gotrue_headers(token));
+  auto verified =
+      post("/auth/v1/factors/" + factor_id + "/verify",
+           {{"challenge_id", challenge_of()}, {"code", code}}, gotrue_headers(kTestAnonKey, token));
   ASSERT_EQ(verified.status, 200) << verified.body;
   auto aal2 = json::parse(verified.body).as_object();
   auto me = http_get(port(), "/auth/me", bearer(str(aal2, "access_token")));
   ASSERT_EQ(me.status, 200) << me.body;
   EXPECT_EQ(json::parse(me.body).at("data").at("aal").as_string(), "aal2");
 
-  auto user = http_get(port(), "/auth/v1/user", gotrue_headers(str(aal2, "access_token")));
+  auto user =
+      http_get(port(), "/auth/v1/user", gotrue_headers(kTestAnonKey, str(aal2, "access_token")));
   EXPECT_EQ(json::parse(user.body).at("factors").at(0).at("status").as_string(), "verified");
   // Unenrolling a verified factor needs aal2: refused with the aal1 token, allowed with aal2.
-  auto refused =
-      http_request(port(), "DELETE", "/auth/v1/factors/" + factor_id, gotrue_headers(token));
+  auto refused = http_request(port(), "DELETE", "/auth/v1/factors/" + factor_id,
+                              gotrue_headers(kTestAnonKey, token));
   EXPECT_EQ(refused.status, 422);
   auto removed = http_request(port(), "DELETE", "/auth/v1/factors/" + factor_id,
-                              gotrue_headers(str(aal2, "access_token")));
+                              gotrue_headers(kTestAnonKey, str(aal2, "access_token")));
   EXPECT_EQ(removed.status, 200) << removed.body;
 }
 
@@ -361,15 +341,16 @@ TEST_F(Auth, JwksPublishesTheSignerAndRotationKeepsOldTokensValid) {
 
   ASSERT_EQ(run_command(std::string(FORECOURT_BINARY) + " keys rotate >/dev/null"), 0);
   // A server started after the rotation signs with the new key and still accepts the old one.
-  ServerProcess fresh({{"SUPABASE_JWT_SECRET", kJwtSecret}, {"SUPABASE_ANON_KEY", kAnonKey}});
+  ServerProcess fresh(
+      {{"SUPABASE_JWT_SECRET", kTestJwtSecret}, {"SUPABASE_ANON_KEY", kTestAnonKey}});
   auto keys = json::parse(http_get(fresh.port(), "/auth/v1/.well-known/jwks.json").body)
                   .at("keys")
                   .as_array();
   EXPECT_EQ(keys.size(), before + 1);
   EXPECT_EQ(http_get(fresh.port(), "/auth/me", bearer(old_token)).status, 200);
-  auto r =
-      http_request(fresh.port(), "POST", "/auth/v1/token?grant_type=password", gotrue_headers(),
-                   R"({"email":"customer@forecourt.local","password":"forecourt-demo"})");
+  auto r = http_request(fresh.port(), "POST", "/auth/v1/token?grant_type=password",
+                        gotrue_headers(kTestAnonKey),
+                        R"({"email":"customer@forecourt.local","password":"forecourt-demo"})");
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string new_token(json::parse(r.body).at("access_token").as_string());
   auto header = json::parse(*auth::base64url_decode(new_token.substr(0, new_token.find('.'))));

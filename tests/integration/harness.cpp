@@ -19,6 +19,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +33,44 @@ extern char** environ;  // NOLINT
 namespace forecourt::testing {
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string unique_email(std::string_view prefix) {
+  static std::mt19937_64 random{std::random_device{}()};
+  std::string email(prefix);
+  email.append("-").append(std::to_string(unix_now())).append("-");
+  email.append(std::to_string(random() % 1000000)).append("@example.com");
+  return email;
+}
+
+std::string error_code(const HttpResult& r) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(r.body, ec);
+  if (ec || !doc.is_object()) return "(not JSON) " + r.body;
+  const auto& o = doc.as_object();
+  if (const auto* errors = o.if_contains("errors");
+      errors && errors->is_array() && !errors->as_array().empty())
+    return boost::json::value_to<std::string>(errors->as_array()[0].at("code"));
+  for (const char* key : {"code", "error_code"}) {
+    if (const auto* code = o.if_contains(key); code && code->is_string())
+      return std::string(code->as_string());
+  }
+  return "(no error code) " + r.body;
+}
+
+std::map<std::string, std::string> gotrue_headers(std::string_view anon_key,
+                                                  std::string_view access_token) {
+  std::string bearer = "Bearer ";
+  bearer.append(access_token.empty() ? anon_key : access_token);
+  return {{"Authorization", bearer},
+          {"apikey", std::string(anon_key)},
+          {"X-Supabase-Api-Version", "2024-01-01"}};
+}
 using tcp = boost::asio::ip::tcp;
 
 std::string required_env(const char* name) {

@@ -5,8 +5,10 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace forecourt::testing {
@@ -14,12 +16,32 @@ namespace forecourt::testing {
 // A variable the suite must provide; fails the test (not skips) when it is missing.
 std::string required_env(const char* name);
 
+// The seeded demo users (supabase/seed.sql) and the legacy HS256 secret and anon key that
+// test servers are started with (tests sign their own tokens with the secret).
+inline constexpr const char* kSeedAdminId = "00000000-0000-4000-a000-000000000001";
+inline constexpr const char* kSeedStaffId = "00000000-0000-4000-a000-000000000002";
+inline constexpr const char* kSeedCustomerId = "00000000-0000-4000-a000-000000000003";
+inline constexpr const char* kSeedCustomer2Id = "00000000-0000-4000-a000-000000000004";
+inline constexpr const char* kTestJwtSecret = "integration-test-legacy-jwt-secret-0123456789";
+inline constexpr const char* kTestAnonKey = "sb_publishable_forecourt_integration";
+
+std::int64_t unix_now();
+// "<prefix>-<time>-<random>@example.com": a fresh account per test run.
+std::string unique_email(std::string_view prefix);
+// The headers auth-js sends to /auth/v1: the project's anon key as apikey, and as bearer
+// unless a user's access token is given.
+std::map<std::string, std::string> gotrue_headers(std::string_view anon_key,
+                                                  std::string_view access_token = {});
+
 struct HttpResult {
   int status = 0;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
   [[nodiscard]] std::string header(const std::string& lower_name) const;
 };
+
+// The error's code: errors[0].code of a JSON:API document, or GoTrue's code / error_code.
+std::string error_code(const HttpResult& r);
 
 class ServerProcess {
  public:

@@ -23,40 +23,29 @@ namespace forecourt::testing {
 namespace {
 namespace json = boost::json;
 
-constexpr const char* kJwtSecret = "integration-test-legacy-jwt-secret-0123456789";
-constexpr const char* kAnonKey = "sb_publishable_forecourt_integration";
-constexpr const char* kStaffId = "00000000-0000-4000-a000-000000000002";
-constexpr const char* kCustomerId = "00000000-0000-4000-a000-000000000003";
-constexpr const char* kCustomer2Id = "00000000-0000-4000-a000-000000000004";
 constexpr const char* kPath = "/financing/applications";
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string token_for(const std::string& sub) {
   json::object claims{{"sub", sub},
                       {"aud", "authenticated"},
                       {"role", "authenticated"},
                       {"aal", "aal1"},
-                      {"iat", now_s()},
-                      {"exp", now_s() + 3600},
+                      {"iat", unix_now()},
+                      {"exp", unix_now() + 3600},
                       {"email", "it@x.y.z"},
                       {"session_id", "6d7c1f1e-0000-4000-8000-000000000009"}};
-  return auth::sign_hs256(claims, kJwtSecret);
+  return auth::sign_hs256(claims, kTestJwtSecret);
 }
 
 std::string unique(const std::string& prefix) {
   static std::mt19937_64 rng{std::random_device{}()};
-  return prefix + "-" + std::to_string(now_s()) + "-" + std::to_string(rng() % 100000000);
+  return prefix + "-" + std::to_string(unix_now()) + "-" + std::to_string(rng() % 100000000);
 }
 
 std::map<std::string, std::string> headers_for(const std::string& user,
                                                const std::string& key = {}) {
   std::map<std::string, std::string> h{{"Authorization", "Bearer " + token_for(user)},
-                                       {"apikey", kAnonKey}};
+                                       {"apikey", kTestAnonKey}};
   if (!key.empty()) h["Idempotency-Key"] = key;
   return h;
 }
@@ -69,8 +58,8 @@ std::string application_body(const std::string& marker, const std::string& amoun
 }
 
 std::map<std::string, std::string> server_env(std::map<std::string, std::string> extra = {}) {
-  std::map<std::string, std::string> env{{"SUPABASE_JWT_SECRET", kJwtSecret},
-                                         {"SUPABASE_ANON_KEY", kAnonKey}};
+  std::map<std::string, std::string> env{{"SUPABASE_JWT_SECRET", kTestJwtSecret},
+                                         {"SUPABASE_ANON_KEY", kTestAnonKey}};
   for (auto& [k, v] : extra) env[k] = v;
   return env;
 }
@@ -99,7 +88,7 @@ class Idempotency : public ::testing::Test {
   static int port() { return server_->port(); }
 
   static HttpResult post(const std::string& body, const std::string& key,
-                         const std::string& user = kCustomerId, int port_override = 0) {
+                         const std::string& user = kSeedCustomerId, int port_override = 0) {
     return http_request(port_override != 0 ? port_override : port(), "POST", kPath,
                         headers_for(user, key), body);
   }
@@ -122,7 +111,7 @@ TEST_F(Idempotency, SameKeyAndRequestReplayTheFirstResponseByteForByte) {
   EXPECT_EQ(first.header("idempotent-replayed"), "");
   auto doc = json::parse(first.body);
   EXPECT_EQ(doc.at("data").at("status").as_string(), "submitted");
-  EXPECT_EQ(doc.at("data").at("user_id").as_string(), kCustomerId);
+  EXPECT_EQ(doc.at("data").at("user_id").as_string(), kSeedCustomerId);
   auto id = std::string(doc.at("data").at("id").as_string());
   EXPECT_EQ(first.header("location"), std::string(kPath) + "/" + id);
 
@@ -149,7 +138,7 @@ TEST_F(Idempotency, SameKeyWithADifferentRequestIs422) {
   EXPECT_EQ(first_error_field(other, "code"), "idempotency_key_reused");
   EXPECT_EQ(first_error_field(other, "header"), "Idempotency-Key");
   // Keys are per caller: another customer may use the same key for their own request.
-  auto theirs = post(application_body(marker, "26000"), key, kCustomer2Id);
+  auto theirs = post(application_body(marker, "26000"), key, kSeedCustomer2Id);
   EXPECT_EQ(theirs.status, 201) << theirs.body;
   EXPECT_EQ(theirs.header("idempotent-replayed"), "");
   EXPECT_EQ(rows_with(marker), 2);
@@ -160,7 +149,7 @@ TEST_F(Idempotency, AKeyHeldByARunningRequestIs409UntilItsLeaseLapses) {
   auto key = unique("key");
   auto body = application_body(marker);
   // Hold the claim exactly as a request in flight would (same scope and request hash).
-  const std::string scope = std::string("user:") + kCustomerId;
+  const std::string scope = std::string("user:") + kSeedCustomerId;
   const auto hash =
       api::idempotency_request_hash("POST", kPath, scope, api::canonical_json(json::parse(body)));
   auto claim = admin_->rows(
@@ -228,7 +217,7 @@ TEST_F(Idempotency, AServerKilledBetweenCommitAndAnswerLeavesARetryThatReplays) 
         server_env({{"FORECOURT_FAULT_INJECTION", "exit_after_idempotent_commit"}}));
     bool answered = true;
     try {
-      auto r = post(body, key, kCustomerId, doomed.port());
+      auto r = post(body, key, kSeedCustomerId, doomed.port());
       answered = r.status != 0;
     } catch (const std::exception&) {
       answered = false;  // the connection closed without a response
@@ -253,7 +242,7 @@ TEST_F(Idempotency, AnExpiredKeyIsAFreshKey) {
   admin_->exec_params(
       "update public.idempotency_keys set expires_at = now() - interval '1 second' "
       "where scope = $1 and key = $2",
-      {std::string("user:") + kCustomerId, key});
+      {std::string("user:") + kSeedCustomerId, key});
   auto again = post(body, key);
   EXPECT_EQ(again.status, 201) << again.body;
   EXPECT_EQ(again.header("idempotent-replayed"), "") << "an expired key is not replayed";
@@ -342,15 +331,15 @@ TEST_F(Idempotency, AnApplicationIsReadByItsOwnerAndStaffOnly) {
   auto created = post(application_body(unique("read")), unique("key"));
   ASSERT_EQ(created.status, 201) << created.body;
   auto location = created.header("location");
-  auto mine = http_get(port(), location, headers_for(kCustomerId));
+  auto mine = http_get(port(), location, headers_for(kSeedCustomerId));
   EXPECT_EQ(mine.status, 200) << mine.body;
   EXPECT_EQ(mine.body, created.body);
   EXPECT_EQ(mine.header("cache-control"), "no-store");
-  EXPECT_EQ(http_get(port(), location, headers_for(kStaffId)).status, 200);
-  auto theirs = http_get(port(), location, headers_for(kCustomer2Id));
+  EXPECT_EQ(http_get(port(), location, headers_for(kSeedStaffId)).status, 200);
+  auto theirs = http_get(port(), location, headers_for(kSeedCustomer2Id));
   EXPECT_EQ(theirs.status, 404) << "no existence leak: " << theirs.body;
   auto missing = http_get(port(), std::string(kPath) + "/00000000-0000-4000-8000-0000000000ff",
-                          headers_for(kCustomerId));
+                          headers_for(kSeedCustomerId));
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(theirs.body.find("\"code\":\"not_found\"") != std::string::npos,
             missing.body.find("\"code\":\"not_found\"") != std::string::npos);

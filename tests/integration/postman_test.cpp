@@ -20,7 +20,8 @@ TEST(Postman, CollectionPassesAgainstALiveServer) {
       << "run `npm ci` in " << (root / "js") << " (scripts/setup.sh does)";
   // The admin's audit log is served to allowlisted addresses only (the collection runs
   // from loopback).
-  const std::map<std::string, std::string> env{{"ADMIN_IP_ALLOWLIST", "127.0.0.1/32"}};
+  const std::map<std::string, std::string> env{{"ADMIN_IP_ALLOWLIST", "127.0.0.1/32"},
+                                               {"DEV_MAILBOX", "true"}};
   ServerProcess server(env);
   const std::string log = "/tmp/forecourt-newman-" + std::to_string(::getpid()) + ".log";
   const std::string command = "'" + (root / "scripts" / "postman.sh").string() +

@@ -12,7 +12,8 @@ using namespace test;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-const KeyStore::Clock::time_point kCacheStart = KeyStore::Clock::time_point{} + std::chrono::hours{1000};
+const KeyStore::Clock::time_point kCacheStart =
+    KeyStore::Clock::time_point{} + std::chrono::hours{1000};
 
 boost::json::object renamed_kid(boost::json::object jwk) {
   jwk["kid"] = "es-a";  // another key published under the cached token's kid

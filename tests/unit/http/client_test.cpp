@@ -23,7 +23,9 @@ TEST(ClientUrl, RefusesWhatItCannotOrShouldNotDial) {
                           "https://user:secret@host/x", "http://host:0/", "mailto:a@b.c"}) {
     auto u = parse_url(bad);
     EXPECT_FALSE(u.ok()) << bad;
-    if (!u.ok()) EXPECT_EQ(u.problem().code, "invalid_url") << bad;
+    if (!u.ok()) {
+      EXPECT_EQ(u.problem().code, "invalid_url") << bad;
+    }
   }
 }
 
