@@ -388,21 +388,24 @@ void register_storage_routes(http::Router& router) {
                            .example = "camry-front.jpg"}},
       .responses =
           {{200, "The file's bytes (Content-Type from the extension).", file_bytes_schema(),
-            "(the bytes of the file)", "application/octet-stream"},
+            "(the bytes of the file)", "*/*"},
            {206, "The requested byte range (Content-Range).", file_bytes_schema(),
-            "(the bytes of the range)", "application/octet-stream"},
+            "(the bytes of the range)", "*/*"},
            {304, "Not modified (If-None-Match matched the ETag).", nullptr, nullptr},
            {400, "Storage-shaped error: bad, expired or foreign token, or a bad key.",
             storage_error_schema(),
             schemas::json(
-                R"({"statusCode":"400","code":"ExpiredToken","error":"ExpiredToken","message":"The provided token has expired."})")},
+                R"({"statusCode":"400","code":"ExpiredToken","error":"ExpiredToken","message":"The provided token has expired."})"),
+            "application/json"},
            {404, "The object does not exist (Storage's shape, statusCode \"404\").",
             storage_error_schema(),
             schemas::json(
-                R"({"statusCode":"404","code":"NoSuchKey","error":"not_found","message":"Object not found"})")},
+                R"({"statusCode":"404","code":"NoSuchKey","error":"not_found","message":"Object not found"})"),
+            "application/json"},
            {416, "Range not satisfiable (Content-Range: bytes */<size>).", storage_error_schema(),
             schemas::json(
-                R"({"statusCode":"416","code":"InvalidRange","error":"InvalidRange","message":"The requested range is not satisfiable"})")}},
+                R"({"statusCode":"416","code":"InvalidRange","error":"InvalidRange","message":"The requested range is not satisfiable"})"),
+            "application/json"}},
       .cache = CachePolicy::revalidate,
       .rate_class = "storage"});
 }

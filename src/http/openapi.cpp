@@ -276,13 +276,19 @@ void add_common_responses(const Route& r, json::object& responses) {
   if (has_query_or_path || r.method == Verb::get || !r.body_schema.is_null())
     add(400, "A parameter is missing, unknown or invalid, or the body is not JSON.",
         "unknown_parameter", "Unknown query parameter 'colour'.");
+  // A bearer token that is present must be valid, on public routes too (401, never ignored).
+  add(401, "No valid bearer token (on a public route: a bearer token was sent but is invalid).",
+      "unauthenticated", "A valid bearer token is required.");
   if (r.access != Access::public_) {  // Flawfinder: ignore (a struct field, not access(2))
-    add(401, "No valid bearer token.", "unauthenticated", "A valid bearer token is required.");
     add(403,
         "The caller's role, IP or assurance level is not enough, or a WAF rule blocked the "
         "request.",
         "forbidden", "You are not allowed to do that.");
   }
+  // AUTH_MODE=supabase leaves /auth/v1 to Supabase Auth: not served here.
+  if (gotrue)
+    add(404, "Not served with AUTH_MODE=supabase (the project's Supabase Auth serves /auth/v1).",
+        "not_found", "No route matches /auth/v1/token.");
   // The WAF's block list (WAF_BLOCK_PATTERNS) can refuse any request.
   add(403, "A security rule (WAF_BLOCK_PATTERNS) blocked the request.", "request_blocked",
       "The request was blocked by a security rule.");
