@@ -98,7 +98,18 @@ lint_build_dir() {
   fi
   local d
   for d in build/ci build/dev; do
-    [ -f "$d/compile_commands.json" ] && { echo "$d"; return; }
+    [ -f "$d/compile_commands.json" ] || continue
+    # A unity build's database lists its unity files, not the sources: configure (only
+    # configure, a few seconds) a one-file-per-object twin whose database names each file.
+    if grep -q 'Unity/unity_' "$d/compile_commands.json"; then
+      cmake -S . -B build/tidy -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFORECOURT_WERROR=ON \
+        -DFORECOURT_BENCHMARKS=OFF -DFORECOURT_UNITY_BUILD=OFF --log-level=WARNING >/dev/null ||
+        { echo "$d"; return; }
+      echo build/tidy
+      return
+    fi
+    echo "$d"
+    return
   done
   echo build/ci
 }

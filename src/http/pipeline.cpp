@@ -27,6 +27,7 @@ asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
   co_return co_await stage(req, [this, i](Request& r) { return run(i + 1, r); });
 }
 
+// cppcheck-suppress passedByValue ; a coroutine keeps its own copy (the caller's may be a temporary)
 asio::awaitable<Response> Pipeline::refuse(Request& req, HttpError error) const {
   co_return co_await run_outer(0, req, error);
 }
