@@ -27,14 +27,16 @@ asio::awaitable<Response> Pipeline::run(std::size_t i, Request& req) const {
   co_return co_await stage(req, [this, i](Request& r) { return run(i + 1, r); });
 }
 
-// cppcheck-suppress passedByValue ; a coroutine keeps its own copy (the caller's may be a temporary)
+// cppcheck-suppress passedByValue ; a coroutine keeps its own copy (the caller's may be a
+// temporary)
 asio::awaitable<Response> Pipeline::refuse(Request& req, HttpError error) const {
   co_return co_await run_outer(0, req, error);
 }
 
 asio::awaitable<Response> Pipeline::run_outer(std::size_t i, Request& req,
                                               const HttpError& error) const {
-  if (i >= outer_ || i >= stages_.size()) throw error;
+  if (i >= outer_ || i >= stages_.size())
+    throw error;  // NOLINT(cert-err60-cpp): carries strings by design
   // cppcheck-suppress containerOutOfBounds ; as in run()
   const Middleware& stage = stages_.at(i);
   co_return co_await stage(req,
@@ -325,18 +327,18 @@ Response error_response(const HttpError& error, std::string_view request_id) {
 
 namespace {
 // Any failure as the HttpError it means for the client; unexpected ones are logged here.
-HttpError as_http_error(std::exception_ptr failure, const Request& req);
+HttpError as_http_error(const std::exception_ptr& failure, const Request& req);
 }  // namespace
 
 // The one error mapping; http/error_format.hpp decides how each route family writes it.
 Response error_response(std::exception_ptr failure, const Request& req) {
-  const HttpError error = as_http_error(std::move(failure), req);
+  const HttpError error = as_http_error(failure, req);
   if (error_format_for(req.path) == ErrorFormat::gotrue) return gotrue_error_response(req, error);
   return error_response(error, req.request_id);
 }
 
 namespace {
-HttpError as_http_error(std::exception_ptr failure, const Request& req) {
+HttpError as_http_error(const std::exception_ptr& failure, const Request& req) {
   try {
     std::rethrow_exception(failure);
   } catch (const HttpError& e) {
@@ -399,7 +401,7 @@ Pipeline build_pipeline(const Config& config, const Router& router) {
       compact_stage,
   };
   constexpr std::size_t kOuterStages = 7;  // request id ... error boundary
-  return Pipeline(std::move(stages), dispatch, kOuterStages);
+  return {std::move(stages), dispatch, kOuterStages};
 }
 
 }  // namespace forecourt::http
