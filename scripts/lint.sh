@@ -8,8 +8,8 @@
 #                 included; all of them with FORECOURT_TIDY_ALL=1
 # Every gate runs, then the script fails if any did. Accepted findings are suppressed inline
 # with a reason: `// cppcheck-suppress id`, `// Flawfinder: ignore`, `// NOLINT(check)`.
-# clang-tidy uses the compile_commands.json of FORECOURT_LINT_BUILD_DIR (default: the first
-# of build/ci, build/dev that has one).
+# clang-tidy uses the compile_commands.json of FORECOURT_LINT_BUILD_DIR (default: build/ci,
+# else build/dev); for a unity build (ci, asan) that of a configure-only twin, build/tidy.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -92,26 +92,21 @@ tidy_files() {
 }
 
 lint_build_dir() {
-  if [ -n "${FORECOURT_LINT_BUILD_DIR:-}" ]; then
-    echo "$FORECOURT_LINT_BUILD_DIR"
-    return
+  local d=${FORECOURT_LINT_BUILD_DIR:-}
+  if [ -z "$d" ]; then
+    d=build/ci
+    [ -f build/ci/compile_commands.json ] || [ ! -f build/dev/compile_commands.json ] || d=build/dev
   fi
-  local d
-  for d in build/ci build/dev; do
-    [ -f "$d/compile_commands.json" ] || continue
-    # A unity build's database lists its unity files, not the sources: configure (only
-    # configure, a few seconds) a one-file-per-object twin whose database names each file.
-    if grep -q 'Unity/unity_' "$d/compile_commands.json"; then
-      cmake -S . -B build/tidy -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFORECOURT_WERROR=ON \
-        -DFORECOURT_BENCHMARKS=OFF -DFORECOURT_UNITY_BUILD=OFF --log-level=WARNING >/dev/null ||
-        { echo "$d"; return; }
-      echo build/tidy
-      return
+  # A unity build's database lists its unity files, not the sources: configure (only
+  # configure, a few seconds) a one-file-per-object twin whose database names each file.
+  if [ -f "$d/compile_commands.json" ] && grep -q 'Unity/unity_' "$d/compile_commands.json"; then
+    if cmake -S "$FORECOURT_ROOT" -B "$FORECOURT_ROOT/build/tidy" -G Ninja \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFORECOURT_WERROR=ON -DFORECOURT_BENCHMARKS=OFF \
+      -DFORECOURT_UNITY_BUILD=OFF --log-level=WARNING >/dev/null; then
+      d=$FORECOURT_ROOT/build/tidy
     fi
-    echo "$d"
-    return
-  done
-  echo build/ci
+  fi
+  echo "$d"
 }
 
 check_tidy() {
