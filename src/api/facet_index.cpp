@@ -252,7 +252,7 @@ class FacetData {
 
   void reserve(std::size_t n) { slot_of_.reserve(n); }
 
-  [[nodiscard]] FacetCounts count(const InventoryQuery& q, const std::string* text_ids) const;
+  [[nodiscard]] FacetCounts count(const InventoryQuery& q, const TextMatches* text) const;
 
  private:
   std::size_t take_slot() {
@@ -348,7 +348,7 @@ class Counter {
  public:
   Counter(const FacetData& d, const InventoryQuery& q) : d_(d), q_(q), words_(d.live_.w.size()) {}
 
-  FacetCounts run(const std::string* text_ids) {
+  FacetCounts run(const TextMatches* text) {
     Bitmap base = d_.live_;
     bool base_is_live = true;
     if (!q_.drivetrain.empty()) {
@@ -360,8 +360,8 @@ class Counter {
       for (std::size_t i = 0; i < words_; ++i) base.w[i] &= *q_.is_special ? sp[i] : ~sp[i];
       base_is_live = false;
     }
-    if (text_ids != nullptr) {
-      and_into(base.w.data(), text_mask(*text_ids).w.data(), words_);
+    if (text != nullptr) {
+      and_into(base.w.data(), text_mask(*text).w.data(), words_);
       base_is_live = false;
     }
     std::array<std::optional<Bitmap>, kFacets> pass;
@@ -422,9 +422,22 @@ class Counter {
     return b;
   }
 
-  Bitmap text_mask(const std::string& ids) const {
+  // Every slot of the matched models (make AND model: the model dim is keyed by name alone),
+  // and the full-text matches by id.
+  Bitmap text_mask(const TextMatches& text) const {
     Bitmap b = empty();
-    std::string_view rest = ids;
+    const Dimension& makes = d_.dims_[kMake];
+    const Dimension& models = d_.dims_[kModel];
+    for (const auto& [make, model] : text.models) {
+      auto m = makes.find(make);
+      auto n = models.find(model);
+      if (!m || !n || *m == 0 || *n == 0) continue;
+      const auto& mb = makes.bits[*m].w;
+      const auto& nb = models.bits[*n].w;
+      if (mb.empty() || nb.empty()) continue;
+      for (std::size_t i = 0; i < words_; ++i) b.w[i] |= mb[i] & nb[i];
+    }
+    std::string_view rest = text.ids;
     while (!rest.empty()) {
       auto comma = rest.find(',');
       auto id = parse_uuid(rest.substr(0, comma));
@@ -535,8 +548,8 @@ class Counter {
   std::size_t words_;
 };
 
-FacetCounts FacetData::count(const InventoryQuery& q, const std::string* text_ids) const {
-  return Counter(*this, q).run(text_ids);
+FacetCounts FacetData::count(const InventoryQuery& q, const TextMatches* text) const {
+  return Counter(*this, q).run(text);
 }
 
 // ------------------------------------------------------------------ loading and syncing
@@ -748,11 +761,11 @@ boost::asio::thread_pool& facet_pool() {
 
 std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
                                                    long long version, const InventoryQuery& q,
-                                                   const std::string* text_ids) {
+                                                   const TextMatches* text) {
   auto counted = [&](const FacetData& d) {
-    if (!log::enabled(log::Level::debug)) return d.count(q, text_ids);
+    if (!log::enabled(log::Level::debug)) return d.count(q, text);
     auto t0 = std::chrono::steady_clock::now();
-    auto result = d.count(q, text_ids);
+    auto result = d.count(q, text);
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - t0);
     log::debug("facet counts from the index", {{"us", us.count()}, {"rows", d.size()}});
@@ -769,21 +782,20 @@ bool facet_index_current(const std::string& database_url, long long version) {
 boost::asio::awaitable<std::optional<FacetCounts>> count_facets(http::Request& req,
                                                                 long long version,
                                                                 const InventoryQuery& q,
-                                                                const std::string* text_ids) {
+                                                                const TextMatches* text) {
   const std::string& url = req.services->config.database_url;
   if (index_for(url).size() <= kOffloadAbove)
-    co_return facet_counts_from_index(url, version, q, text_ids);
+    co_return facet_counts_from_index(url, version, q, text);
   // Not a coroutine lambda (g++ 12): a plain initiation posts the work to the pool and the
   // result back to this request's I/O thread.
   using Result = std::optional<FacetCounts>;
-  auto initiation = [&url, version, &q, text_ids,
-                     io = req.services->io.get_executor()](auto handler) {
+  auto initiation = [&url, version, &q, text, io = req.services->io.get_executor()](auto handler) {
     boost::asio::post(
-        facet_pool(), [&url, version, &q, text_ids, io, handler = std::move(handler)]() mutable {
+        facet_pool(), [&url, version, &q, text, io, handler = std::move(handler)]() mutable {
           std::exception_ptr error;
           Result result;
           try {
-            result = facet_counts_from_index(url, version, q, text_ids);
+            result = facet_counts_from_index(url, version, q, text);
           } catch (...) {
             error = std::current_exception();
           }

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/inventory_query.hpp"
@@ -31,18 +32,26 @@ struct FacetCounts {
   std::string facets_json;  // {"make":{...},...}, the same shape as the SQL facets
 };
 
+// Free text's matches as the search statement returns them (build_inventory_sql, text_ids):
+// every visible vehicle of the fuzzily matched models, plus the full-text matches' ids.
+struct TextMatches {
+  std::string ids;                                          // comma-separated uuids
+  std::vector<std::pair<std::string, std::string>> models;  // (make, model)
+};
+
 // Counts for `q` from the index, or nullopt when the index is not current for `version`.
-// With `text_ids` (ids of the free-text matches, comma-separated, from the search SQL), the
-// counts are restricted to those vehicles: q's facets. Starts the index thread on first use.
+// With `text`, the counts are restricted to those vehicles: q's facets. Starts the index
+// thread on first use.
 std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
                                                    long long version, const InventoryQuery& q,
-                                                   const std::string* text_ids = nullptr);
+                                                   const TextMatches* text = nullptr);
 
 // The same, run on the facet worker pool when the index is large enough for counting to
 // take noticeable time (so other requests on this I/O thread don't wait), inline otherwise.
-boost::asio::awaitable<std::optional<FacetCounts>> count_facets(
-    http::Request& req, long long version, const InventoryQuery& q,
-    const std::string* text_ids = nullptr);
+boost::asio::awaitable<std::optional<FacetCounts>> count_facets(http::Request& req,
+                                                                long long version,
+                                                                const InventoryQuery& q,
+                                                                const TextMatches* text = nullptr);
 
 // Whether the index is current for `version` right now (a hint: it may move on).
 bool facet_index_current(const std::string& database_url, long long version);

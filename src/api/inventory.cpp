@@ -67,12 +67,25 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
   return links;
 }
 
+// Free text's matches from the search statement's columns 4 and 5 (build_inventory_sql).
+TextMatches text_matches(const db::PgResult& r) {
+  TextMatches text;
+  text.ids = std::string(r.text(0, 3));
+  const json::value models = json::parse(r.text(0, 4));  // named: outlives the loop
+  for (const auto& pair : models.as_array()) {
+    const auto& names = pair.as_array();
+    text.models.emplace_back(std::string(names.at(0).as_string()),
+                             std::string(names.at(1).as_string()));
+  }
+  return text;
+}
+
 // The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
 // untouched, see vehicle_card.hpp); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
   // Facets (and the total) from the in-memory index when it is current; the statement then
-  // only fetches the page (and, for free text, the ids of the matches, whose facets the
-  // index counts afterwards). Otherwise PostgreSQL counts them too.
+  // only fetches the page (and, for free text, the matched models and the word matches' ids,
+  // whose facets the index counts afterwards). Otherwise PostgreSQL counts them too.
   const auto& url = req.services->config.database_url;
   std::optional<long long> version;
   if (q.with_facets) version = committed_inventory_version(url);
@@ -89,9 +102,10 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
   auto r = co_await tx.query_and_commit(std::move(query));
   std::optional<FacetCounts> counts;
   if (use_index) {
-    std::string ids = sql_query.text_ids ? std::string(r.text(0, 3)) : std::string();
-    const std::string* text_ids = sql_query.text_ids ? &ids : nullptr;
-    counts = co_await count_facets(req, *version, q, text_ids);
+    std::optional<TextMatches> text;
+    if (sql_query.text_ids) text = text_matches(r);
+    const TextMatches* text_ptr = text ? &*text : nullptr;
+    counts = co_await count_facets(req, *version, q, text_ptr);
     if (!counts) {  // the index moved on meanwhile: PostgreSQL counts after all
       auto again = build_inventory_sql(q);
       db::Transaction tx2(req.services->db, http::db_identity(req), true);
@@ -339,8 +353,9 @@ std::vector<ParamSpec> filter_params(bool full) {
                 .type = ParamType::string,
                 .description = "Free text: fuzzy make/model (\"toyta camry\" finds Toyota Camry) "
                                "plus full text over trim, year, body, fuel, colour and "
-                               "description. The best 10,000 matches are considered; sorted by "
-                               "relevance unless sort says otherwise.",
+                               "description. Every car of a matched model counts; of the word "
+                               "matches outside those models, up to 10,000. Sorted by relevance "
+                               "unless sort says otherwise.",
                 .minimum = 1,
                 .maximum = 200,
                 .example = "toyota camry 2019"},

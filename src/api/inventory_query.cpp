@@ -194,6 +194,24 @@ std::string any_of(SqlBuilder& b, const char* column, const std::vector<std::str
   return std::string(column) + " = any(" + b.bind(pg_text_array(values)) + "::" + type + "[])";
 }
 
+// The free-text matches (CTEs qm and qt) passing `where`, one row per vehicle: id, rank
+// and each of `columns` as k0, k1, ... A vehicle of a matched model (read through
+// vehicles_visible_facets_idx (make, model), which covers every filter column) ranks by the
+// model's similarity or its own word rank, whichever is higher; a word match outside those
+// models by its word rank. Each vehicle comes from one branch only, so no GROUP BY over tens
+// of thousands of rows: qm names each model once and qt each vehicle once.
+std::string text_matches(const std::string& where, const std::vector<std::string>& columns) {
+  std::string carried;
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    carried += ", " + columns[i] + " as k" + std::to_string(i);
+  return "select v.id, greatest(qm.rank, coalesce(qt.rank, 0)) as rank" + carried +
+         " from qm join public.vehicles v on v.make = qm.make and v.model = qm.model"
+         " left join qt on qt.vehicle_id = v.id where " +
+         where + " union all select v.id, qt.rank" + carried +
+         " from qt join public.vehicles v on v.id = qt.vehicle_id where " + where +
+         " and not exists (select from qm where qm.make = v.make and qm.model = v.model)";
+}
+
 }  // namespace
 
 std::string bucket_label(const std::vector<long long>& edges, std::size_t i) {
@@ -267,13 +285,19 @@ std::string canonical_query(const http::Params& params) {
 InventorySql build_inventory_sql(const InventoryQuery& q) {
   SqlBuilder b;
   bool text = !q.q.empty();
-  std::string qids_cte;
+  // Free text (migration 20261126000000): qm, the fuzzily matched models (a few rows), and
+  // qt, the full-text matches (capped ids).
+  std::string text_ctes;
   if (text) {
-    qids_cte = "qids as materialized (select s.vehicle_id, s.rank from public.search_vehicle_ids(" +
-               b.bind(q.q) + ", " + std::to_string(kMaxTextMatches) + ") s)";
+    std::string query = b.bind(q.q);
+    text_ctes = "qm as (select m.make, m.model, m.rank from public.search_vehicle_models(" + query +
+                ") m), qt as materialized (select t.vehicle_id, t.rank from "
+                "public.search_vehicle_text_ids(" +
+                query + ", " + std::to_string(kMaxTextMatches) + ") t), ";
   }
   std::string from = "public.vehicles v";
-  if (text) from += " join qids s on s.vehicle_id = v.id";
+  // SQL facets for free text join every match back to its row: the fallback path only.
+  if (text) from += " join (" + text_matches("v.visible", {}) + ") s on s.id = v.id";
 
   // Conditions without a facet, and the fixed condition of a preset list.
   std::vector<std::string> plain = {"v.visible"};
@@ -328,18 +352,28 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   for (const auto& f : faceted) all.push_back(f.condition);
   std::string where_all = join_and(all);
 
+  // The page's order. With free text the rows come from CTE tm (the matches passing every
+  // filter), which carries each sort column as k<i>; otherwise from the vehicles' indexes.
   std::string order;
+  std::vector<std::string> carried;  // text: the v.* sort columns tm carries
   for (const auto& k : q.sort) {
-    order += std::string(find_sort_column(k.key)->sql) + (k.descending ? " desc" : " asc") + ", ";
+    std::string column(find_sort_column(k.key)->sql);
+    if (text && k.key != "relevance") {
+      carried.push_back(column);
+      column = "s.k" + std::to_string(carried.size() - 1);
+    }
+    order += column + (k.descending ? " desc" : " asc") + ", ";
   }
   // Unique tie-breaker (stable pages without duplicates or gaps), in the last key's direction
   // so that (key, id) indexes serve the whole order in one scan.
-  order += q.sort.back().descending ? "v.id desc" : "v.id asc";
+  order += std::string(text ? "s.id" : "v.id") + (q.sort.back().descending ? " desc" : " asc");
 
   long long limit = q.beyond_window() ? 0 : std::min(q.page_size, kMaxResultWindow - q.offset());
   long long offset = q.beyond_window() ? 0 : q.offset();
-  std::string page = "select v.id, row_number() over (order by " + order + ") as rn from " + from +
-                     " where " + where_all + " order by " + order + " limit " +
+  std::string rows = text ? "s.id, row_number() over (order by " + order + ") as rn from tm s"
+                          : "v.id, row_number() over (order by " + order + ") as rn from " + from +
+                                " where " + where_all;
+  std::string page = "select " + rows + " order by " + order + " limit " +
                      b.bind(std::to_string(limit)) + "::bigint offset " +
                      b.bind(std::to_string(offset)) + "::bigint";
   std::string data = "(select coalesce(json_agg(" + std::string(vehicle_card_json_sql()) +
@@ -347,12 +381,17 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
                      ") p join public.vehicles v on v.id = p.id and v.visible)";
 
   if (!q.with_facets) {
-    std::string sql = text ? "with " + qids_cte + " " : std::string();
-    std::string count = q.count_in_sql
-                            ? "(select count(*) from " + from + " where " + where_all + ")"
-                            : std::string("null::bigint");
+    std::string sql =
+        text ? "with " + text_ctes + "tm as (" + text_matches(where_all, carried) + ") " : "";
+    std::string count = !q.count_in_sql ? "null::bigint"
+                        : text          ? "(select count(*) from tm)"
+                               : "(select count(*) from " + from + " where " + where_all + ")";
     sql += "select " + data + "::text, " + count + ", null::text";
-    if (text && q.text_ids) sql += ", (select string_agg(s.vehicle_id::text, ',') from qids s)";
+    if (text && q.text_ids) {
+      sql +=
+          ", (select coalesce(string_agg(qt.vehicle_id::text, ','), '') from qt), "
+          "(select coalesce(json_agg(json_build_array(qm.make, qm.model)), '[]')::text from qm)";
+    }
     return {std::move(sql), b.take_params()};
   }
 
@@ -409,8 +448,9 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   }
   facets += ")";
 
-  std::string sql = "with " + (text ? qids_cte + ", " : std::string()) + f + ", " + g + " select " +
-                    data +
+  std::string sql = "with " + text_ctes +
+                    (text ? "tm as (" + text_matches(where_all, carried) + "), " : "") + f + ", " +
+                    g + " select " + data +
                     "::text, coalesce((select g.c_all from g where g.gs = " + std::to_string(full) +
                     "), 0), " + facets + "::text";
   return {std::move(sql), b.take_params()};

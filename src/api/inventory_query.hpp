@@ -36,7 +36,7 @@ struct InventoryQuery {
   long long page_size = 20;
   bool with_facets = false;
   bool count_in_sql = true;  // false when the facet index supplies the total
-  bool text_ids = false;     // with q and no facets: also return the matches' ids (column 4)
+  bool text_ids = false;     // with q and no facets: also return the matches (columns 4, 5)
 
   [[nodiscard]] long long offset() const { return (page - 1) * page_size; }
   // Deep pages are not served: OFFSET scans grow with the page (see kMaxResultWindow).
@@ -46,7 +46,8 @@ struct InventoryQuery {
 // Results are served up to this many rows deep (page * page_size); later pages are empty and
 // say so in meta, like Elasticsearch's max_result_window. Nobody pages 10,000 cars deep.
 inline constexpr long long kMaxResultWindow = 10000;
-// Free-text matches considered per query (search_vehicle_ids' limit).
+// Full-text (word) matches considered per query (search_vehicle_text_ids' limit); a fuzzy
+// make/model match is a set of models and has no cap.
 inline constexpr long long kMaxTextMatches = 10000;
 
 // Reads the route's validated params; throws http::HttpError (400 naming the parameter) on
@@ -63,7 +64,8 @@ struct InventorySql {
 };
 // One statement returning one row: data (JSON array of cards, hero URLs still placeholders,
 // see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets), and with
-// text_ids the ids of every free-text match, comma-separated (the facet index counts them).
+// text_ids q's matches for the facet index to count: the full-text matches' ids
+// (comma-separated) and the fuzzily matched models (JSON [[make, model], ...]).
 InventorySql build_inventory_sql(const InventoryQuery& q);
 
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.

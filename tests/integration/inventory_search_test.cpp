@@ -259,10 +259,16 @@ TEST_F(InventorySearch, FacetIndexFollowsEditsIncrementally) {
   EXPECT_FALSE(gone.at("meta").at("facets").at("model").as_object().contains("FacetTestModel"));
 }
 
-// Free text: the index counts the facets of the ids PostgreSQL matched.
+// A free-text match, by definition: a vehicle of a fuzzily matched model, or a word match.
+std::string text_match_sql(const std::string& text) {
+  return "((v.make, v.model) in (select m.make, m.model from public.search_vehicle_models('" +
+         text + "') m) or v.id in (select t.vehicle_id from public.search_vehicle_text_ids('" +
+         text + "', 10000) t))";
+}
+
+// Free text: the index counts the facets of the models and ids PostgreSQL matched.
 TEST_F(InventorySearch, FreeTextFacetsMatchBruteForce) {
-  const std::string matched =
-      "v.id in (select s.vehicle_id from public.search_vehicle_ids('toyta camry', 10000) s)";
+  const std::string matched = text_match_sql("toyta camry");
   json::object doc;
   for (int i = 0; i < 100; ++i) {
     doc = get_ok("/inventory/search?q=toyta%20camry&year_min=2016&page_size=1&page=" +
@@ -302,6 +308,31 @@ TEST_F(InventorySearch, FuzzyFreeTextFindsTheModel) {
   auto narrowed = get_ok("/inventory/search?q=toyta%20camry&year_min=2022");
   EXPECT_LE(total(narrowed), total(doc));
   EXPECT_TRUE(narrowed.at("meta").at("facets").at("year").is_object());
+}
+
+// Every free-text path, checked against the definition: a model match ("camry", every word
+// a model's: no word scan), a misspelling ("toyta camry"), words outside any model name
+// ("2019 camry": the word scan runs and adds nothing beyond Camrys of 2019), words with no
+// model ("automatic"), and free text sorted by a column the match carries.
+TEST_F(InventorySearch, FreeTextTotalsMatchTheirDefinition) {
+  for (const auto& [query, text] : std::vector<std::pair<std::string, std::string>>{
+           {"q=camry", "camry"},
+           {"q=toyta%20camry", "toyta camry"},
+           {"q=2019%20camry", "2019 camry"},
+           {"q=automatic", "automatic"},
+           {"q=camry&sort=created_at:desc", "camry"},
+           {"q=camry&sort=price_current:asc&make=Toyota", "camry"}}) {
+    auto doc = get_ok("/inventory/search?" + query + "&page_size=100");
+    std::string where = text_match_sql(text);
+    if (query.find("make=Toyota") != std::string::npos) where += " and v.make = 'Toyota'";
+    long long expected = sql_count(where);
+    EXPECT_EQ(total(doc), expected) << query;
+    EXPECT_EQ(static_cast<long long>(doc.at("data").as_array().size()), std::min(expected, 100LL))
+        << query;
+  }
+  // "camry" matches the model, so every card is a Camry; newest first when asked.
+  auto by_date = get_ok("/inventory/search?q=camry&sort=created_at:desc&page_size=100");
+  for (const auto& c : by_date.at("data").as_array()) EXPECT_EQ(c.at("model").as_string(), "Camry");
 }
 
 TEST_F(InventorySearch, MultiKeySortIsStableAndPagesHaveNoDuplicatesOrGaps) {

@@ -94,6 +94,25 @@ TEST(InventoryQuery, ValuesAreBoundNeverSpliced) {
   EXPECT_EQ(build_inventory_sql(other).sql, sql.sql);
 }
 
+TEST(InventoryQuery, FreeTextJoinsMatchedModelsInsteadOfListingIds) {
+  auto q = parse_inventory_query(params({{"q", "toyta camry"}, {"sort", "price_current:asc"}}),
+                                 InventoryPreset::search);
+  q.with_facets = false;
+  q.count_in_sql = false;
+  q.text_ids = true;
+  auto sql = build_inventory_sql(q).sql;
+  EXPECT_NE(sql.find("public.search_vehicle_models("), std::string::npos);
+  EXPECT_NE(sql.find("public.search_vehicle_text_ids("), std::string::npos);
+  EXPECT_EQ(sql.find("search_vehicle_ids"), std::string::npos) << "no id list per match";
+  EXPECT_EQ(sql.find("group by"), std::string::npos) << "each match comes from one branch";
+  // The sort column travels with the match, so the page never re-reads every match's row.
+  EXPECT_NE(sql.find("v.price_current_cents as k0"), std::string::npos);
+  EXPECT_NE(sql.find("order by s.k0 asc, s.id asc"), std::string::npos);
+  // The facet index gets the models and the word matches' ids (columns 4 and 5).
+  EXPECT_NE(sql.find("json_build_array(qm.make, qm.model)"), std::string::npos);
+  EXPECT_NE(sql.find("string_agg(qt.vehicle_id::text"), std::string::npos);
+}
+
 TEST(InventoryQuery, DeepPagesFetchNothing) {
   auto q = parse_inventory_query(params({{"page", "501"}, {"page_size", "20"}}),
                                  InventoryPreset::search);
