@@ -16,7 +16,7 @@ bin=build/${1:-dev}
 duration=${BENCH_DURATION:-20}
 warmup=${BENCH_WARMUP:-15}
 conns=${BENCH_CONNECTIONS:-32}
-pool=${BENCH_DB_POOL:-8}
+pool=${BENCH_DB_POOL:-4}
 eval "$(scripts/stack.sh env)"
 command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
 pid=

@@ -11,6 +11,8 @@ cd "$FORECOURT_ROOT"
 bin=build/${FORECOURT_PRESET:-release}
 duration=${BENCH_DURATION:-20}
 warmup=${BENCH_WARMUP:-15}
+# 4 connections: on these 2 cores fewer PostgreSQL backends serve more (bench/README.md).
+pool=${BENCH_DB_POOL:-4}
 conns=${BENCH_CONNECTIONS:-32}
 command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
 eval "$(scripts/stack.sh env)"
@@ -31,7 +33,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 for cache in false true; do
   port=$(free_port)
   # RATE_LIMIT_ENABLED=false: the per-IP limit would answer most requests with 429.
-  CACHE_ENABLED=$cache PORT=$port IO_THREADS=2 DB_POOL_SIZE=$conns LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
+  CACHE_ENABLED=$cache PORT=$port IO_THREADS=2 DB_POOL_SIZE=$pool LOG_LEVEL=warn RATE_LIMIT_ENABLED=false \
     "$bin/forecourt" serve >"$work/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/meta/live" && break; sleep 0.1; done

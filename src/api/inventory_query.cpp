@@ -197,14 +197,14 @@ std::string any_of(SqlBuilder& b, const char* column, const std::vector<std::str
 // The free-text matches (CTEs qm and qt) passing `where`, one row per vehicle: id, rank
 // and each of `columns` as k0, k1, ... A vehicle of a matched model (read through
 // vehicles_visible_facets_idx (make, model), which covers every filter column) ranks by the
-// model's similarity or its own word rank, whichever is higher; a word match outside those
-// models by its word rank. Each vehicle comes from one branch only, so no GROUP BY over tens
-// of thousands of rows: qm names each model once and qt each vehicle once.
+// model's similarity plus its own word rank ("2019 camry": the 2019 Camrys first); a word
+// match outside those models by its word rank. Each vehicle comes from one branch only, so no GROUP
+// BY over tens of thousands of rows: qm names each model once and qt each vehicle once.
 std::string text_matches(const std::string& where, const std::vector<std::string>& columns) {
   std::string carried;
   for (std::size_t i = 0; i < columns.size(); ++i)
     carried += ", " + columns[i] + " as k" + std::to_string(i);
-  return "select v.id, greatest(qm.rank, coalesce(qt.rank, 0)) as rank" + carried +
+  return "select v.id, qm.rank + coalesce(qt.rank, 0) as rank" + carried +
          " from qm join public.vehicles v on v.make = qm.make and v.model = qm.model"
          " left join qt on qt.vehicle_id = v.id where " +
          where + " union all select v.id, qt.rank" + carried +

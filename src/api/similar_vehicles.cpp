@@ -15,7 +15,8 @@
 namespace forecourt::api {
 namespace {
 
-// Four short index range scans, each LIMITed: the nearest prices above and below the
+// The candidates' features only (cards come after ranking, similar_cards_query). Four short
+// index range scans, each LIMITed: the nearest prices above and below the
 // target within the same body type (vehicles_visible_body_price_idx), and the nearest
 // model years above and below within the same make and model (vehicles_make_model_year_idx).
 // Price and year windows match domain::similar_candidate_window (outside them a candidate
@@ -57,12 +58,19 @@ with t as materialized (
       and c.year < (select t.year from t) and c.id <> $1::uuid
     order by c.year desc limit 8)
 )
-select v.id, v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage,
-       )sql";
-// ... the shared search card (api/vehicle_card) renders each candidate:
-constexpr std::string_view kSimilarCandidatesTail = R"sql( as card
+select v.id, v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage
 from ids
 join public.vehicles v on v.id = ids.id
+)sql";
+
+// The winners' cards, in rank order ($1 = their ids). Rendered after ranking: a card costs
+// a hero-image probe and a location lookup (~35 µs), and the candidates are ~64.
+constexpr std::string_view kCardsHead = R"sql(
+select v.id, )sql";
+constexpr std::string_view kCardsTail = R"sql( as card
+from unnest($1::uuid[]) with ordinality as w(id, n)
+join public.vehicles v on v.id = w.id and v.visible
+order by w.n
 )sql";
 
 }  // namespace
@@ -79,40 +87,48 @@ domain::VehicleFeatures vehicle_features(const db::PgResult& rows, int row) {
   return f;
 }
 
-std::string_view similar_candidates_sql() {
+std::string_view similar_candidates_sql() { return kSimilarCandidates; }
+
+std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
+                                                      const domain::VehicleFeatures& target,
+                                                      std::size_t limit) {
+  std::vector<domain::VehicleFeatures> candidates;
+  candidates.reserve(static_cast<std::size_t>(rows.rows()));
+  for (int r = 0; r < rows.rows(); ++r) candidates.push_back(vehicle_features(rows, r));
+  return domain::rank_similar(target, candidates, limit);
+}
+
+db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked) {
   static const std::string sql = [] {
     std::string text;
-    text.append(kSimilarCandidates).append("(").append(vehicle_card_json_sql());
-    text.append(")::text").append(kSimilarCandidatesTail);
+    text.append(kCardsHead).append("(").append(vehicle_card_json_sql()).append(")::text");
+    text.append(kCardsTail);
     return text;
   }();
-  return sql;
+  std::string ids = "{";
+  for (const auto& r : ranked) ids.append(ids.size() > 1 ? "," : "").append(r.id);
+  ids += '}';
+  return db::Query{sql, {std::move(ids)}};
 }
 
-std::string similar_card_from_row(const db::PgResult& rows, int row, double score,
-                                  const MediaUrls& urls) {
-  std::array<char, 16> similarity{};
-  auto written = std::snprintf(similarity.data(), similarity.size(), "%.3f", score);
-  std::string member = "\"similarity\":";
-  member.append(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0);
-  return json_text::with_members(sign_media_placeholders(rows.text(row, "card"), urls), member);
-}
-
-std::string similar_vehicles_json(const db::PgResult& rows, const domain::VehicleFeatures& target,
-                                  std::size_t limit, const MediaUrls& urls) {
-  std::vector<domain::VehicleFeatures> candidates;
-  std::unordered_map<std::string, int> row_of;
-  candidates.reserve(static_cast<std::size_t>(rows.rows()));
-  for (int r = 0; r < rows.rows(); ++r) {
-    auto f = vehicle_features(rows, r);
-    row_of.emplace(f.id, r);
-    candidates.push_back(std::move(f));
+std::string similar_cards_json(const db::PgResult& cards,
+                               const std::vector<domain::SimilarVehicle>& ranked,
+                               const MediaUrls& urls) {
+  std::unordered_map<std::string_view, double> score_of;
+  for (const auto& r : ranked) score_of.emplace(r.id, r.score);
+  std::vector<std::string> out;
+  out.reserve(static_cast<std::size_t>(cards.rows()));
+  for (int row = 0; row < cards.rows(); ++row) {
+    auto it = score_of.find(cards.text(row, "id"));
+    if (it == score_of.end()) continue;
+    std::array<char, 16> similarity{};
+    auto written = std::snprintf(similarity.data(), similarity.size(), "%.3f", it->second);
+    std::string member = "\"similarity\":";
+    member.append(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0);
+    out.push_back(
+        json_text::with_members(sign_media_placeholders(cards.text(row, "card"), urls), member));
   }
-  std::vector<std::string> cards;
-  for (const auto& s : domain::rank_similar(target, candidates, limit)) {
-    cards.push_back(similar_card_from_row(rows, row_of.at(s.id), s.score, urls));
-  }
-  return json_text::array(cards);
+  return json_text::array(out);
 }
 
 }  // namespace forecourt::api

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/media_urls.hpp"
 #include "db/pg.hpp"
@@ -12,7 +13,8 @@
 
 namespace forecourt::api {
 
-// $1 = the vehicle id. At most ~64 visible candidates, the vehicle itself excluded.
+// $1 = the vehicle id. At most ~64 visible candidates, the vehicle itself excluded: their
+// features (vehicle_features' columns), no cards.
 std::string_view similar_candidates_sql();
 
 inline constexpr std::size_t kSimilarOnPage = 8;
@@ -22,14 +24,19 @@ inline constexpr std::size_t kSimilarMax = 24;
 // body_type, make, model, mileage): the candidates' rows and the vehicle page's own row.
 domain::VehicleFeatures vehicle_features(const db::PgResult& rows, int row);
 
-// The `limit` best candidates of `rows` (similar_candidates_sql) as cards, best first.
-// JSON text (an array), so PostgreSQL's rendering of numeric prices is kept as is.
-std::string similar_vehicles_json(const db::PgResult& rows, const domain::VehicleFeatures& target,
-                                  std::size_t limit, const MediaUrls& urls);
+// The `limit` best candidates of `rows` (similar_candidates_sql), best first.
+std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
+                                                      const domain::VehicleFeatures& target,
+                                                      std::size_t limit);
 
-// One similar vehicle: the search card (api/vehicle_card, rendered by PostgreSQL, its hero
-// URL signed here) plus the similarity score.
-std::string similar_card_from_row(const db::PgResult& rows, int row, double score,
-                                  const MediaUrls& urls);
+// The statement rendering the search cards (api/vehicle_card) of `ranked`, in that order,
+// in the same transaction as the candidates.
+db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked);
+
+// Those cards as a JSON array, each with its hero URL signed and its similarity score. JSON
+// text, so PostgreSQL's rendering of numeric prices is kept as is.
+std::string similar_cards_json(const db::PgResult& cards,
+                               const std::vector<domain::SimilarVehicle>& ranked,
+                               const MediaUrls& urls);
 
 }  // namespace forecourt::api

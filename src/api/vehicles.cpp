@@ -370,8 +370,29 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
                                                        std::size_t similar_limit) {
   db::Transaction tx(req.services->db, http::db_identity(req), true);
   auto statements = statements_for(section, id);
-  auto results = co_await tx.batch_and_commit(std::move(statements));
+  // With similar vehicles, a second round trip in the same transaction renders the cards of
+  // the ranked winners only (8 of ~64 candidates); every other section commits at once.
+  bool ranks_similar = section == Section::page || section == Section::similar;
+  std::vector<db::PgResult> results;
+  if (ranks_similar) {
+    results = co_await tx.batch(std::move(statements));
+  } else {
+    results = co_await tx.batch_and_commit(std::move(statements));
+  }
   const auto& vehicle = results.at(0);
+  std::vector<domain::SimilarVehicle> ranked;
+  db::PgResult similar_cards;
+  if (ranks_similar && !vehicle.empty()) {
+    std::size_t candidates = section == Section::page ? 4 : 1;  // statements_for's order
+    std::size_t limit = section == Section::page ? kSimilarOnPage : similar_limit;
+    ranked = rank_similar_rows(results.at(candidates), vehicle_features(vehicle, 0), limit);
+  }
+  if (!ranked.empty()) {
+    db::Query cards = similar_cards_query(ranked);  // named: g++ 12 and co_await temporaries
+    similar_cards = co_await tx.query_and_commit(std::move(cards));
+  } else if (ranks_similar) {
+    co_await tx.commit();
+  }
   if (vehicle.empty()) co_return std::nullopt;
 
   const auto now = std::chrono::system_clock::now();
@@ -384,18 +405,15 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     }
     case Section::price_history:
       co_return "{\"data\":" + std::string(results.at(next).text(0, 0)) + "}";
-    case Section::similar: {
-      auto cards = similar_vehicles_json(results.at(next), vehicle_features(vehicle, 0),
-                                         similar_limit, urls);
-      co_return "{\"data\":" + cards + "}";
-    }
+    case Section::similar:
+      co_return "{\"data\":" + similar_cards_json(similar_cards, ranked, urls) + "}";
     case Section::page:
       break;
   }
   const auto& media_rows = results.at(next++);
   const auto& history = results.at(next++);
   const auto& reviews = results.at(next++);
-  const auto& similar_rows = results.at(next++);
+  ++next;  // the similar candidates: ranked above
   const auto& bookings = results.at(next++);
   auto media = media_json(media_rows, urls);
   auto target = vehicle_features(vehicle, 0);
@@ -407,7 +425,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   add("media", json::serialize(media));
   add("price_history", history.text(0, 0));
   add("reviews", reviews.text(0, 0));
-  add("similar_vehicles", similar_vehicles_json(similar_rows, target, kSimilarOnPage, urls));
+  add("similar_vehicles", similar_cards_json(similar_cards, ranked, urls));
   add("financing", json::serialize(financing_json(target.price)));
   add("availability", json::serialize(availability_json(vehicle, bookings, now)));
   add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));

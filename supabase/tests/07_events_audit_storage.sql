@@ -34,7 +34,10 @@ select results_eq(
      where resource_table = 'vehicles' and resource_id = 'c0000000-0000-4000-8000-000000000001' and action = 'update' $$,
   $$ values ('203.0.113.7', 'pgTAP/1.0', '55555555-0000-4000-8000-000000000005'::uuid, '24995.00', '23495.00') $$,
   'audit_log has actor, before/after, client ip (first X-Forwarded-For hop) and user agent');
-select ok((select not (after ? 'search_tsv') from public.audit_log where resource_table = 'vehicles' limit 1),
+-- The update above, not any vehicles row: a delete's snapshot has no `after` (NULL).
+select ok((select not (after ? 'search_tsv') from public.audit_log
+           where resource_table = 'vehicles' and resource_id = 'c0000000-0000-4000-8000-000000000001'
+             and action = 'update'),
   'audit snapshots omit the generated search vector');
 select cmp_ok(public.inventory_version(), '>', :'v0'::bigint, 'a vehicle edit bumps the inventory version (cache keys)');
 

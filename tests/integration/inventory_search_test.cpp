@@ -330,6 +330,16 @@ TEST_F(InventorySearch, FreeTextTotalsMatchTheirDefinition) {
     EXPECT_EQ(static_cast<long long>(doc.at("data").as_array().size()), std::min(expected, 100LL))
         << query;
   }
+  // Words rank within the model: for "2020 camry" the 2020 Camrys come first.
+  auto by_year = get_ok("/inventory/search?q=2020%20camry&page_size=100");
+  long long of_2020 = sql_count("v.make = 'Toyota' and v.model = 'Camry' and v.year = 2020");
+  ASSERT_GT(of_2020, 0);
+  const auto& ranked = by_year.at("data").as_array();
+  ASSERT_GT(static_cast<long long>(ranked.size()), of_2020);
+  for (std::size_t i = 0; i < ranked.size(); ++i) {
+    bool first = static_cast<long long>(i) < of_2020;
+    EXPECT_EQ(ranked[i].at("year").to_number<long long>() == 2020, first) << i;
+  }
   // "camry" matches the model, so every card is a Camry; newest first when asked.
   auto by_date = get_ok("/inventory/search?q=camry&sort=created_at:desc&page_size=100");
   for (const auto& c : by_date.at("data").as_array()) EXPECT_EQ(c.at("model").as_string(), "Camry");
