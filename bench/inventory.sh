@@ -30,7 +30,7 @@ run() {
   local label=$1 cache=$2 port
   port=$(free_port)
   # RATE_LIMIT_ENABLED=false: the search rate class would answer most of the mix with 429.
-  PORT=$port IO_THREADS=2 DB_POOL_SIZE=$pool CACHE_ENABLED=$cache DB_STATEMENT_TIMEOUT_MS=60000 DB_ACQUIRE_TIMEOUT_MS=60000 \
+  PORT=$port IO_THREADS=${BENCH_IO_THREADS:-2} DB_POOL_SIZE=$pool CACHE_ENABLED=$cache DB_STATEMENT_TIMEOUT_MS=60000 DB_ACQUIRE_TIMEOUT_MS=60000 \
     RATE_LIMIT_ENABLED=false \
     LOG_LEVEL=warn "$bin/forecourt" serve \
     >"${TMPDIR:-/tmp}/forecourt-inventory-bench.log" 2>&1 &

@@ -38,7 +38,10 @@ wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; 
 hello_port=$(free_port)
 "$bin/hello_beast" "$hello_port" 2 & pids+=($!)
 api_port=$(free_port)
-PORT=$api_port IO_THREADS=2 DB_POOL_SIZE=$conns DB_POOL_MIN=$conns RATE_LIMIT_ENABLED=false LOG_LEVEL=warn "$bin/forecourt" serve >"$work/serve.log" 2>&1 & pids+=($!)
+# The server's own pool: BENCH_DB_POOL connections (default 4) serve the 32 HTTP clients;
+# on these 2 cores 32 PostgreSQL backends (one per client, as pgbench must use) contend.
+pool=${BENCH_DB_POOL:-4}
+PORT=$api_port IO_THREADS=2 DB_POOL_SIZE=$pool DB_POOL_MIN=$pool RATE_LIMIT_ENABLED=false LOG_LEVEL=warn "$bin/forecourt" serve >"$work/serve.log" 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$hello_port/"
 wait_http "http://127.0.0.1:$api_port/meta/live"
 location_id=$(psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" -c "select id from public.locations where is_active order by id limit 1")
