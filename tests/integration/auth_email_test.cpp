@@ -25,19 +25,17 @@ std::string code_of(const HttpResult& r) {
   return std::string(json::parse(r.body).at("code").as_string());
 }
 
-class AuthEmail : public ::testing::Test {
+class AuthEmail : public SharedServerSuite<AuthEmail> {
+ public:
+  static std::map<std::string, std::string> server_env() {
+    return {{"SUPABASE_ANON_KEY", kEmailAnonKey},
+            {"DEV_MAILBOX", "true"},
+            {"SITE_URL", kSiteUrl},
+            {"URI_ALLOW_LIST", "https://dealer.example/auth/*"},
+            {"AUTH_EMAIL_RESEND_INTERVAL_S", "0"}};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({{"SUPABASE_ANON_KEY", kEmailAnonKey},
-                                 {"DEV_MAILBOX", "true"},
-                                 {"SITE_URL", kSiteUrl},
-                                 {"URI_ALLOW_LIST", "https://dealer.example/auth/*"},
-                                 {"AUTH_EMAIL_RESEND_INTERVAL_S", "0"}});
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   static int port() { return server_->port(); }
 
   static HttpResult post(
@@ -63,9 +61,7 @@ class AuthEmail : public ::testing::Test {
     const std::string link = field(mail, "link");
     return link.substr(link.find("/auth/v1/verify"));
   }
-  static ServerProcess* server_;
 };
-ServerProcess* AuthEmail::server_ = nullptr;
 
 TEST_F(AuthEmail, OtpCodeCreatesConfirmsAndSignsInOnce) {
   const std::string email = unique_email("otp");

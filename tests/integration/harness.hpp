@@ -2,11 +2,13 @@
 // Integration-test harness: starts a real `forecourt serve` against the PostgreSQL and
 // Redis that tests/run-suite.sh started (their URLs come in the environment), talks to it
 // over real HTTP, and stops it by PID.
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +64,24 @@ class ServerProcess {
   int port_ = 0;
   std::string log_path_;
   bool exited_ = false;
+};
+
+// A suite whose tests share one server: started before its first test, stopped after its
+// last. A suite that needs settings names them (CRTP):
+//   class Auth : public SharedServerSuite<Auth> {
+//    public:
+//     static std::map<std::string, std::string> server_env() { return {{"KEY", "value"}}; }
+//   };
+// A suite with more to set up defines its own SetUpTestSuite and calls this one first.
+template <class Suite>
+class SharedServerSuite : public ::testing::Test {
+ public:
+  static std::map<std::string, std::string> server_env() { return {}; }
+  static void SetUpTestSuite() { server_ = std::make_unique<ServerProcess>(Suite::server_env()); }
+  static void TearDownTestSuite() { server_.reset(); }
+
+ protected:
+  static inline std::unique_ptr<ServerProcess> server_;
 };
 
 // Every answer is checked against the OpenAPI document (see response_problems): a

@@ -11,23 +11,19 @@
 namespace forecourt::testing {
 namespace {
 
-class HttpServer : public ::testing::Test {
+class HttpServer : public SharedServerSuite<HttpServer> {
+ public:
+  static std::map<std::string, std::string> server_env() {
+    return {{"ALLOWED_ORIGINS", "https://allowed.example"},
+            {"REQUEST_TIMEOUT_MS", "1500"},
+            {"JSON_MAX_BYTES", "2048"},
+            {"HEADER_MAX_BYTES", "4096"},
+            {"URL_MAX_BYTES", "1024"}};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    server_ = new ServerProcess({{"ALLOWED_ORIGINS", "https://allowed.example"},
-                                 {"REQUEST_TIMEOUT_MS", "1500"},
-                                 {"JSON_MAX_BYTES", "2048"},
-                                 {"HEADER_MAX_BYTES", "4096"},
-                                 {"URL_MAX_BYTES", "1024"}});
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   static int port() { return server_->port(); }
-  static ServerProcess* server_;
 };
-ServerProcess* HttpServer::server_ = nullptr;
 
 boost::json::value parse(const std::string& body) { return boost::json::parse(body); }
 

@@ -57,7 +57,7 @@ std::string application_body(const std::string& marker, const std::string& amoun
          marker + R"("})";
 }
 
-std::map<std::string, std::string> server_env(std::map<std::string, std::string> extra = {}) {
+std::map<std::string, std::string> idempotency_env(std::map<std::string, std::string> extra = {}) {
   std::map<std::string, std::string> env{{"SUPABASE_JWT_SECRET", kTestJwtSecret},
                                          {"SUPABASE_ANON_KEY", kTestAnonKey}};
   for (auto& [k, v] : extra) env[k] = v;
@@ -74,13 +74,11 @@ std::string first_error_field(const HttpResult& r, const std::string& field) {
   return v == nullptr ? std::string{} : std::string(v->as_string());
 }
 
-class Idempotency : public ::testing::Test {
+class Idempotency : public SharedServerSuite<Idempotency> {
+ public:
+  static std::map<std::string, std::string> server_env() { return idempotency_env(); }
+
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(server_env()); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
     admin_ = std::make_unique<cli::BlockingPg>(required_env("MIGRATIONS_DATABASE_URL"));
     ASSERT_TRUE(admin_->ok()) << admin_->error();
@@ -98,10 +96,8 @@ class Idempotency : public ::testing::Test {
     return std::stoll(rows.at(0).at(0));
   }
 
-  static ServerProcess* server_;
   std::unique_ptr<cli::BlockingPg> admin_;
 };
-ServerProcess* Idempotency::server_ = nullptr;
 
 TEST_F(Idempotency, SameKeyAndRequestReplayTheFirstResponseByteForByte) {
   auto marker = unique("replay");
@@ -214,7 +210,7 @@ TEST_F(Idempotency, AServerKilledBetweenCommitAndAnswerLeavesARetryThatReplays) 
   auto body = application_body(marker);
   {
     ServerProcess doomed(
-        server_env({{"FORECOURT_FAULT_INJECTION", "exit_after_idempotent_commit"}}));
+        idempotency_env({{"FORECOURT_FAULT_INJECTION", "exit_after_idempotent_commit"}}));
     bool answered = true;
     try {
       auto r = post(body, key, kSeedCustomerId, doomed.port());

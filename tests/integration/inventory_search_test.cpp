@@ -17,16 +17,15 @@ namespace forecourt::testing {
 namespace {
 namespace json = boost::json;
 
-class InventorySearch : public ::testing::Test {
+class InventorySearch : public SharedServerSuite<InventorySearch> {
  protected:
   static void SetUpTestSuite() {
     admin_ = new cli::BlockingPg(required_env("MIGRATIONS_DATABASE_URL"));
-    server_ = new ServerProcess();
+    SharedServerSuite::SetUpTestSuite();
   }
   static void TearDownTestSuite() {
-    delete server_;
+    SharedServerSuite::TearDownTestSuite();
     delete admin_;
-    server_ = nullptr;
     admin_ = nullptr;
   }
 
@@ -56,10 +55,8 @@ class InventorySearch : public ::testing::Test {
         "order by count(*) desc, 1 limit 1")[0][0];
   }
 
-  static ServerProcess* server_;
   static cli::BlockingPg* admin_;
 };
-ServerProcess* InventorySearch::server_ = nullptr;
 cli::BlockingPg* InventorySearch::admin_ = nullptr;
 
 TEST_F(InventorySearch, EachFilterAloneMatchesABruteForceCount) {

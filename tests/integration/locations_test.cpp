@@ -9,16 +9,7 @@
 namespace forecourt::testing {
 namespace {
 
-class Locations : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
-};
-ServerProcess* Locations::server_ = nullptr;
+class Locations : public SharedServerSuite<Locations> {};
 
 TEST_F(Locations, ListsTheSeededRooftopsThenReadsOne) {
   auto list = http_get(server_->port(), "/locations");

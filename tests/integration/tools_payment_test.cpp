@@ -13,13 +13,8 @@ namespace {
 
 namespace json = boost::json;
 
-class PaymentTools : public ::testing::Test {
+class PaymentTools : public SharedServerSuite<PaymentTools> {
  protected:
-  static void SetUpTestSuite() { server_ = new ServerProcess(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   static json::object data(const std::string& target) {
     auto r = http_get(server_->port(), target);
     EXPECT_EQ(r.status, 200) << target << "\n" << r.body;
@@ -36,9 +31,7 @@ class PaymentTools : public ::testing::Test {
     }
     return names;
   }
-  static ServerProcess* server_;
 };
-ServerProcess* PaymentTools::server_ = nullptr;
 
 TEST_F(PaymentTools, MonthlyEstimateMatchesTheWorkedValues) {
   // Domain notes §B2: $30,000 at 6.9% over 60 months -> $592.62; at 0% -> $500.00.

@@ -31,10 +31,10 @@ order by (select count(*) from public.reviews r where r.target_type = 'vehicle' 
           and r.status = 'approved') desc, v.id
 limit 1)sql";
 
-class VehicleDetail : public ::testing::Test {
+class VehicleDetail : public SharedServerSuite<VehicleDetail> {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess();
+    SharedServerSuite::SetUpTestSuite();
     admin_ = new cli::BlockingPg(required_env("MIGRATIONS_DATABASE_URL"));
     ASSERT_TRUE(admin_->ok()) << admin_->error();
     visible_id_ = admin_->rows(kPickVisible).at(0).at(0);
@@ -43,9 +43,8 @@ class VehicleDetail : public ::testing::Test {
     hidden_id_ = hidden.at(0).at(0);
   }
   static void TearDownTestSuite() {
-    delete server_;
+    SharedServerSuite::TearDownTestSuite();
     delete admin_;
-    server_ = nullptr;
     admin_ = nullptr;
   }
 
@@ -74,12 +73,10 @@ class VehicleDetail : public ::testing::Test {
     return admin_->rows(sql, params).at(0).at(0);
   }
 
-  static ServerProcess* server_;
   static cli::BlockingPg* admin_;
   static std::string visible_id_;
   static std::string hidden_id_;
 };
-ServerProcess* VehicleDetail::server_ = nullptr;
 cli::BlockingPg* VehicleDetail::admin_ = nullptr;
 std::string VehicleDetail::visible_id_;
 std::string VehicleDetail::hidden_id_;
