@@ -68,7 +68,7 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
 }
 
 // Free text's matches from the search statement's columns 4 and 5 (build_inventory_sql).
-TextMatches text_matches(const db::PgResult& r) {
+TextMatches parse_text_matches(const db::PgResult& r) {
   TextMatches text;
   text.ids = std::string(r.text(0, 3));
   const json::value models = json::parse(r.text(0, 4));  // named: outlives the loop
@@ -103,7 +103,7 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
   std::optional<FacetCounts> counts;
   if (use_index) {
     std::optional<TextMatches> text;
-    if (sql_query.text_ids) text = text_matches(r);
+    if (sql_query.text_ids) text = parse_text_matches(r);
     const TextMatches* text_ptr = text ? &*text : nullptr;
     counts = co_await count_facets(req, *version, q, text_ptr);
     if (!counts) {  // the index moved on meanwhile: PostgreSQL counts after all
