@@ -16,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -106,6 +107,17 @@ int free_port() {
 int run_command(const std::string& command) {
   int rc = std::system(command.c_str());  // NOLINT(cert-env33-c): test harness, fixed commands
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+int run_command_showing_failures(const std::string& command) {
+  char tmpl[] = "/tmp/forecourt-command-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd >= 0) ::close(fd);
+  const std::string log = tmpl;
+  const int rc = run_command("( " + command + " ) > '" + log + "' 2>&1");
+  if (rc != 0) (void)run_command("cat '" + log + "' >&2");
+  std::filesystem::remove(log);
+  return rc;
 }
 
 ServerProcess::ServerProcess(std::map<std::string, std::string> env) {

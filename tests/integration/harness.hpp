@@ -123,5 +123,8 @@ class RawConnection {
 
 int free_port();
 int run_command(const std::string& command);
+// Runs `command` (a shell command line) with its output in a temporary log; when it fails,
+// prints that log to stderr so the test's output shows why. Returns the exit status.
+int run_command_showing_failures(const std::string& command);
 
 }  // namespace forecourt::testing

@@ -2,7 +2,6 @@
 // against a real `forecourt serve`: every documented operation, signed in through the
 // embedded GoTrue, each checked for its documented status and schema.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <map>
@@ -23,17 +22,10 @@ TEST(Postman, CollectionPassesAgainstALiveServer) {
   const std::map<std::string, std::string> env{{"ADMIN_IP_ALLOWLIST", "127.0.0.1/32"},
                                                {"DEV_MAILBOX", "true"}};
   ServerProcess server(env);
-  const std::string log = "/tmp/forecourt-newman-" + std::to_string(::getpid()) + ".log";
-  const std::string command = "'" + (root / "scripts" / "postman.sh").string() +
-                              "' run http://127.0.0.1:" + std::to_string(server.port()) + " > " +
-                              log + " 2>&1";
-  const int rc = run_command(command);
-  if (rc != 0) {
-    const int shown = run_command("cat " + log + " >&2");
-    (void)shown;
-  }
+  const int rc =
+      run_command_showing_failures("'" + (root / "scripts" / "postman.sh").string() +
+                                   "' run http://127.0.0.1:" + std::to_string(server.port()));
   EXPECT_EQ(rc, 0) << "newman reported failures (output above); server log:\n" << server.log();
-  std::filesystem::remove(log);
 }
 
 }  // namespace

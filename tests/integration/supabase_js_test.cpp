@@ -2,7 +2,6 @@
 // real `forecourt serve`, so ctest covers the official client's view of the embedded auth API
 // (password, refresh, TOTP MFA, email OTP, magic link, password recovery).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -21,19 +20,11 @@ TEST(SupabaseJs, OfficialClientSignsUpSignsInRefreshesEnrollsTotpAndSignsOut) {
   ServerProcess server({{"SUPABASE_ANON_KEY", anon_key},
                         {"DEV_MAILBOX", "true"},
                         {"AUTH_EMAIL_RESEND_INTERVAL_S", "0"}});
-  const std::string log = "/tmp/forecourt-js-test-" + std::to_string(::getpid()) + ".log";
-  const std::string command =
-      "cd '" + js.string() +
-      "' && FORECOURT_URL=http://127.0.0.1:" + std::to_string(server.port()) +
-      " FORECOURT_ANON_KEY=" + anon_key +
-      " node --experimental-websocket --test tests/supabase_auth.test.mjs > " + log + " 2>&1";
-  const int rc = run_command(command);
-  if (rc != 0) {
-    const int shown = run_command("cat " + log + " >&2");
-    (void)shown;
-  }
+  const int rc = run_command_showing_failures(
+      "cd '" + js.string() + "' && FORECOURT_URL=http://127.0.0.1:" +
+      std::to_string(server.port()) + " FORECOURT_ANON_KEY=" + anon_key +
+      " node --experimental-websocket --test tests/supabase_auth.test.mjs");
   EXPECT_EQ(rc, 0) << "node --test failed (output above); server log:\n" << server.log();
-  std::filesystem::remove(log);
 }
 
 }  // namespace
