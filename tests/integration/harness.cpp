@@ -97,7 +97,8 @@ int free_port() {
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  // Port 0: the kernel picks a free one; getsockname reads it (0 if bind failed).
+  (void)::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   ::close(fd);
@@ -229,7 +230,7 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   bhttp::read(stream, buffer, parser);
   auto res = parser.release();
   HttpResult out;
-  out.status = res.result_int();
+  out.status = static_cast<int>(res.result_int());
   for (const auto& f : res) {
     std::string name(f.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
