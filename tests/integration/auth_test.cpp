@@ -186,12 +186,7 @@ TEST_F(Auth, SeededBcryptPasswordVerifiesAndStaysInGoTrueFormat) {
 
 TEST_F(Auth, EveryBadTokenKindIs401EvenOnPublicRoutes) {
   const std::string good = hs256_token(kSeedCustomerId);
-  // Change the signature's first character: all six of its bits are data. (The last one of
-  // a 32-byte HS256 signature carries 4 bits and 2 zero bits; changing it can make the
-  // encoding non-canonical, which is a malformed token, not a bad signature: 1 run in 64.)
-  std::string tampered = good;
-  char& first = tampered[tampered.rfind('.') + 1];
-  first = first == 'A' ? 'B' : 'A';
+  const std::string tampered = with_tampered_signature(good);
   const std::string none_alg =
       auth::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." +
       auth::base64url_encode(R"({"sub":"x","aud":"authenticated","exp":9999999999})") + ".";

@@ -91,6 +91,12 @@ std::string HttpResult::header(const std::string& lower_name) const {
   return it == headers.end() ? std::string() : it->second;
 }
 
+std::string with_tampered_signature(std::string text) {
+  char& first = text[text.rfind('.') + 1];
+  first = first == 'A' ? 'B' : 'A';
+  return text;
+}
+
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

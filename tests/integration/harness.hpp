@@ -121,6 +121,12 @@ class RawConnection {
   int fd_ = -1;
 };
 
+// `text` (a JWT, or a URL ending in one) with its signature's first character changed: a
+// well-formed token whose signature no longer matches. Not the last character: in a 32-byte
+// HS256 signature that one carries 4 bits and 2 zero bits, and changing it can make the
+// encoding non-canonical, a malformed token rather than a bad signature (1 run in 64).
+std::string with_tampered_signature(std::string text);
+
 int free_port();
 int run_command(const std::string& command);
 // Runs `command` (a shell command line) with its output in a temporary log; when it fails,
