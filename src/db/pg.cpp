@@ -10,9 +10,6 @@ using asio::posix::stream_descriptor;
 
 namespace {
 
-// What a pipeline slot holds, so results can be matched back to queries.
-enum SlotKind : int { slot_prepare = 0, slot_query = 1 };
-
 std::string field(const PGresult* r, int code) {
   const char* v = PQresultErrorField(r, code);
   return v != nullptr ? std::string(v) : std::string();
@@ -186,7 +183,15 @@ asio::awaitable<PGresult*> PgConnection::next_result() {
   co_return PQgetResult(conn_);
 }
 
-void PgConnection::send_query(const Query& q, std::vector<int>& kinds) {
+// A command in flight. A Prepare names the statement it creates, so that the name is
+// remembered only once the server has accepted it.
+struct PgConnection::Slot {
+  std::string prepared_sql;  // set for a Prepare, empty for a query
+  std::string name;
+};
+
+void PgConnection::send_query(const Query& q, std::vector<Slot>& slots,
+                              std::unordered_map<std::string, std::string>& preparing) {
   std::vector<const char*> values;
   values.reserve(q.params.size());
   for (const auto& p : q.params) values.push_back(p ? p->c_str() : nullptr);
@@ -197,13 +202,15 @@ void PgConnection::send_query(const Query& q, std::vector<int>& kinds) {
     auto it = prepared_.find(sql);
     const std::string* name = it != prepared_.end() ? &it->second : nullptr;
     if (name == nullptr) {
-      auto pending = preparing_.find(sql);
-      if (pending == preparing_.end()) {
+      // Prepared within this segment: a Prepare in an earlier segment may yet fail, and
+      // an error aborts only its own segment.
+      auto pending = preparing.find(sql);
+      if (pending == preparing.end()) {
         std::string fresh = "fc" + std::to_string(next_statement_++);
         if (PQsendPrepare(conn_, fresh.c_str(), sql.c_str(), n, nullptr) == 0)
           mark_broken(PQerrorMessage(conn_));
-        kinds.push_back(slot_prepare);
-        pending = preparing_.emplace(sql, std::move(fresh)).first;
+        slots.push_back(Slot{sql, fresh});
+        pending = preparing.emplace(sql, std::move(fresh)).first;
       }
       name = &pending->second;
     }
@@ -213,42 +220,25 @@ void PgConnection::send_query(const Query& q, std::vector<int>& kinds) {
         PQsendQueryParams(conn_, sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0) != 0;
   }
   if (!sent) mark_broken(std::string("cannot send query: ") + PQerrorMessage(conn_));
-  kinds.push_back(slot_query);
+  slots.push_back(Slot{});
 }
 
-asio::awaitable<std::vector<PgResult>> PgConnection::execute(std::span<const Query> batch) {
-  if (!usable()) throw DbUnavailable("database connection is not usable");
-  bool timed_out = false;
-  Deadline deadline(executor_, settings_.statement_timeout + std::chrono::seconds(2), &*socket_,
-                    timed_out);
-  std::vector<int> kinds;
-  kinds.reserve(batch.size() * 2);
-  preparing_.clear();
-  if (PQenterPipelineMode(conn_) == 0) mark_broken("cannot enter pipeline mode");
-  for (const auto& q : batch) send_query(q, kinds);
-  if (PQpipelineSync(conn_) == 0) mark_broken("cannot sync pipeline");
-  co_await flush();
-
-  std::vector<PgResult> results;
-  results.reserve(batch.size());
-  std::optional<DbError> first_error;
-  std::size_t query_index = 0;
-  for (int kind : kinds) {
+asio::awaitable<SegmentOutcome> PgConnection::read_segment(
+    std::vector<Slot>::const_iterator& slot, std::size_t queries) {
+  SegmentOutcome outcome;
+  outcome.results.reserve(queries);
+  while (outcome.results.size() < queries) {
     PGresult* raw = co_await next_result();
     PgResult owned(raw);
     auto status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
-    if (status == PGRES_FATAL_ERROR && !first_error) first_error = error_from(raw);
-    if (kind == slot_prepare) {
-      if (status == PGRES_COMMAND_OK) {
-        // Only a statement the server accepted is remembered as prepared.
-        for (auto& [sql, name] : preparing_) {
-          if (sql == batch[query_index].sql) prepared_.emplace(sql, name);
-        }
-      }
+    if (status == PGRES_FATAL_ERROR && !outcome.error) outcome.error = error_from(raw);
+    if (!slot->prepared_sql.empty()) {
+      // Only a statement the server accepted is remembered as prepared.
+      if (status == PGRES_COMMAND_OK) prepared_.emplace(slot->prepared_sql, slot->name);
     } else {
-      results.push_back(std::move(owned));
-      ++query_index;
+      outcome.results.push_back(std::move(owned));
     }
+    ++slot;
     if (raw != nullptr) {
       PGresult* end = co_await next_result();  // each command's results end with NULL
       if (end != nullptr) {
@@ -261,10 +251,43 @@ asio::awaitable<std::vector<PgResult>> PgConnection::execute(std::span<const Que
   bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced) mark_broken("pipeline lost its sync point");
+  co_return outcome;
+}
+
+asio::awaitable<std::vector<SegmentOutcome>> PgConnection::execute_segments(
+    std::span<const std::span<const Query>> segments) {
+  if (!usable()) throw DbUnavailable("database connection is not usable");
+  bool timed_out = false;
+  // Each segment may run up to statement_timeout on the server.
+  auto allowance = settings_.statement_timeout * static_cast<long>(segments.size()) +
+                   std::chrono::seconds(2);
+  Deadline deadline(executor_, allowance, &*socket_, timed_out);
+  std::vector<Slot> slots;
+  if (PQenterPipelineMode(conn_) == 0) mark_broken("cannot enter pipeline mode");
+  for (const auto& segment : segments) {
+    std::unordered_map<std::string, std::string> preparing;
+    for (const auto& q : segment) send_query(q, slots, preparing);
+    if (PQpipelineSync(conn_) == 0) mark_broken("cannot sync pipeline");
+  }
+  co_await flush();
+
+  std::vector<SegmentOutcome> outcomes;
+  outcomes.reserve(segments.size());
+  auto slot = slots.cbegin();
+  for (const auto& segment : segments) {
+    auto outcome = co_await read_segment(slot, segment.size());
+    outcomes.push_back(std::move(outcome));
+  }
   if (PQexitPipelineMode(conn_) == 0) mark_broken("cannot leave pipeline mode");
   if (timed_out) mark_broken("database did not answer in time");
-  if (first_error) throw *first_error;  // NOLINT(cert-err60-cpp): carries strings by design
-  co_return results;
+  co_return outcomes;
+}
+
+asio::awaitable<std::vector<PgResult>> PgConnection::execute(std::span<const Query> batch) {
+  std::span<const Query> one[] = {batch};
+  auto outcomes = co_await execute_segments(one);
+  if (outcomes.front().error) throw *outcomes.front().error;  // NOLINT(cert-err60-cpp): carries strings by design
+  co_return std::move(outcomes.front().results);
 }
 
 }  // namespace forecourt::db

@@ -96,6 +96,13 @@ struct PgSettings {
   bool prepared_statements = true;
 };
 
+// What one pipeline segment (its statements up to their Sync) produced. Each segment is
+// its own transaction on the server: an error aborts only the rest of its segment.
+struct SegmentOutcome {
+  std::vector<PgResult> results;  // one per query, in order
+  std::optional<DbError> error;   // the segment's first failing statement
+};
+
 class PgConnection {
  public:
   PgConnection(boost::asio::any_io_executor executor, const PgSettings& settings);
@@ -108,6 +115,11 @@ class PgConnection {
   // Throws DbError for the first failing statement (the rest of the batch is skipped by
   // the server), DbUnavailable if the connection breaks.
   boost::asio::awaitable<std::vector<PgResult>> execute(std::span<const Query> batch);
+  // Several segments in one round trip, each ended by its own Sync: statements without
+  // BEGIN run as one implicit transaction per segment, so unrelated requests can share the
+  // trip. Throws only DbUnavailable; each segment's error is in its outcome.
+  boost::asio::awaitable<std::vector<SegmentOutcome>> execute_segments(
+      std::span<const std::span<const Query>> segments);
 
   [[nodiscard]] bool usable() const;           // connected and not broken
   [[nodiscard]] bool idle_outside_tx() const;  // safe to hand to another request
@@ -118,7 +130,11 @@ class PgConnection {
   boost::asio::awaitable<PGresult*> next_result();
   void bind_socket();
   void mark_broken(const std::string& why);
-  void send_query(const Query& q, std::vector<int>& kinds);
+  struct Slot;  // one pipeline command awaiting its result
+  void send_query(const Query& q, std::vector<Slot>& slots,
+                  std::unordered_map<std::string, std::string>& preparing);
+  boost::asio::awaitable<SegmentOutcome> read_segment(std::vector<Slot>::const_iterator& slot,
+                                                       std::size_t queries);
 
   boost::asio::any_io_executor executor_;
   const PgSettings& settings_;
@@ -126,8 +142,7 @@ class PgConnection {
   std::optional<boost::asio::posix::stream_descriptor> socket_;
   int socket_fd_ = -1;
   bool broken_ = false;
-  std::unordered_map<std::string, std::string> prepared_;   // sql -> statement name
-  std::unordered_map<std::string, std::string> preparing_;  // in the current batch
+  std::unordered_map<std::string, std::string> prepared_;  // sql -> statement name
   unsigned next_statement_ = 0;
 };
 

@@ -7,6 +7,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
+#include <exception>
+#include <optional>
 #include <memory>
 
 #include "db/pg.hpp"
@@ -39,6 +41,7 @@ struct PoolStats {
   int idle = 0;
   int waiting = 0;
   bool up = true;
+  long long segments_shared = 0;  // run_segment calls served by another's round trip
 };
 
 class PgPool {
@@ -47,6 +50,14 @@ class PgPool {
          std::chrono::milliseconds acquire_timeout);
 
   boost::asio::awaitable<PooledConnection> acquire();
+  // Runs one segment: statements without BEGIN/COMMIT, one implicit transaction on the
+  // server (so an error rolls back only this segment). When every connection is busy,
+  // segments queued for a connection share its next round trip, up to
+  // kMaxSegmentsPerTrip: one write, one read and one wake-up of PostgreSQL serve them all.
+  // Returns one result per statement; throws DbError for the segment's first failing
+  // statement, DbUnavailable as acquire() does.
+  boost::asio::awaitable<std::vector<PgResult>> run_segment(std::vector<Query> segment);
+  static constexpr std::size_t kMaxSegmentsPerTrip = 16;
   // Opens connections until `count` are open (at most the pool's size), one after another,
   // and keeps them idle: run at start so the first requests don't pay for connecting.
   // Failures end the warm-up quietly (the pool's own backoff and logging apply).
@@ -62,8 +73,22 @@ class PgPool {
     boost::asio::steady_timer timer;
     std::unique_ptr<PgConnection> conn;
     bool slot = false;  // allowed to open a new connection
+    // For run_segment: the segment, and once another waiter's round trip has taken it
+    // along (`riding`), what it produced.
+    const std::vector<Query>* segment = nullptr;
+    bool riding = false;
+    std::optional<SegmentOutcome> outcome;
+    std::exception_ptr failure;
   };
 
+  // An idle connection, or a new one while below the pool's size; nullopt means wait.
+  boost::asio::awaitable<std::optional<PooledConnection>> acquire_now();
+  // Queues `waiter` until a connection or a slot is handed to it (nullopt when it rode
+  // another waiter's round trip instead); throws DbUnavailable on timeout.
+  boost::asio::awaitable<std::optional<PooledConnection>> wait_for(
+      const std::shared_ptr<Waiter>& waiter);
+  // Takes queued segments out of the queue to ride the caller's round trip.
+  std::vector<std::shared_ptr<Waiter>> claim_riders();
   boost::asio::awaitable<std::unique_ptr<PgConnection>> open();
   void note_down();
 
@@ -76,6 +101,7 @@ class PgPool {
   std::deque<std::shared_ptr<Waiter>> waiters_;
   std::chrono::steady_clock::time_point down_until_{};
   std::chrono::milliseconds backoff_{0};
+  long long segments_shared_ = 0;
 };
 
 }  // namespace forecourt::db

@@ -15,6 +15,15 @@ constexpr std::string_view kSetIdentity =
     "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
     "true), "
     "set_config('request.headers', $4, true)";
+// A read-only transaction in one round trip runs without BEGIN/COMMIT, as the implicit
+// transaction of its pipeline segment (see PgPool::run_segment); read-only is then set
+// here, first, and like the rest ends with the segment.
+constexpr std::string_view kSetIdentityReadOnly =
+    "select set_config('transaction_read_only', 'on', true), "
+    "set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
+    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
+    "true), "
+    "set_config('request.headers', $4, true)";
 constexpr std::string_view kCommit = "commit";
 constexpr std::string_view kRollback = "rollback";
 
@@ -38,6 +47,7 @@ Transaction::Transaction(PgPool& pool, DbIdentity identity, bool read_only)
 asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> queries,
                                                          bool and_commit) {
   if (done_) throw std::logic_error("transaction already finished");
+  if (!open_ && and_commit && read_only_) co_return co_await run_as_segment(std::move(queries));
   if (!conn_) conn_.emplace(co_await pool_.acquire());
   std::vector<Query> batch;
   batch.reserve(queries.size() + 3);
@@ -65,6 +75,19 @@ asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> quer
     conn_.reset();  // back to the pool, outside any transaction
   }
   results.erase(results.begin(), results.begin() + static_cast<long>(skip));
+  co_return results;
+}
+
+asio::awaitable<std::vector<PgResult>> Transaction::run_as_segment(std::vector<Query> queries) {
+  done_ = true;
+  std::vector<Query> segment;
+  segment.reserve(queries.size() + 1);
+  segment.push_back(
+      Query{kSetIdentityReadOnly,
+            {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
+  for (auto& q : queries) segment.push_back(std::move(q));
+  auto results = co_await pool_.run_segment(std::move(segment));
+  results.erase(results.begin());
   co_return results;
 }
 

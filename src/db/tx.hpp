@@ -31,12 +31,16 @@ class Transaction {
   boost::asio::awaitable<void> commit();
   boost::asio::awaitable<void> rollback();  // never throws
   // One statement, committed, in a single round trip: BEGIN; set-up; statement; COMMIT.
+  // Read-only: set-up; statement, as one implicit transaction that may share the trip
+  // with other requests' (PgPool::run_segment).
   boost::asio::awaitable<PgResult> query_and_commit(Query q);
   // Several statements, committed, in a single round trip (a page built from many reads).
   boost::asio::awaitable<std::vector<PgResult>> batch_and_commit(std::vector<Query> queries);
 
  private:
   boost::asio::awaitable<std::vector<PgResult>> send(std::vector<Query> queries, bool and_commit);
+  // A read-only transaction that is one round trip: a segment that may share its trip.
+  boost::asio::awaitable<std::vector<PgResult>> run_as_segment(std::vector<Query> queries);
 
   PgPool& pool_;
   DbIdentity identity_;

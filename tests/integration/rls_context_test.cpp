@@ -143,6 +143,58 @@ TEST_F(RlsContext, ConcurrentRequestsEachKeepTheirOwnIdentity) {
     EXPECT_EQ(results[i].get().uid, expected[i]) << "request " << i;
 }
 
+// Read-only one-round-trip transactions queued for a busy pool share round trips
+// (PgPool::run_segment). Each must still see only its own identity, and an error must
+// fail only its own request.
+TEST_F(RlsContext, SharedRoundTripsKeepEachRequestsIdentityAndError) {
+  db::PgSettings settings{url_};
+  db::PgPool pool(io_, settings, 1, std::chrono::milliseconds(5000));
+  auto one_shot = [&pool](db::DbIdentity identity, bool fail) -> asio::awaitable<std::string> {
+    db::Transaction tx(pool, std::move(identity), true);
+    try {
+      db::Query q{fail ? kFail : kWhoAmI, {}};
+      auto r = co_await tx.query_and_commit(std::move(q));
+      co_return std::string(r.text(0, 0)) + "/" + std::string(r.text(0, 1));
+    } catch (const db::DbError& e) {
+      co_return "error " + e.sqlstate();
+    }
+  };
+  std::vector<std::future<std::string>> results;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 40; ++i) {
+    bool fail = i % 7 == 3;
+    const auto& id = (i % 3 == 0) ? std::string() : (i % 3 == 1 ? customer_a_ : customer_b_);
+    expected.push_back(fail ? "error 22012" : id + (id.empty() ? "/anon" : "/authenticated"));
+    results.push_back(asio::co_spawn(
+        io_, one_shot(id.empty() ? db::DbIdentity{} : user_identity(id), fail), asio::use_future));
+  }
+  io_.run();
+  io_.restart();
+  for (std::size_t i = 0; i < results.size(); ++i)
+    EXPECT_EQ(results[i].get(), expected[i]) << "request " << i;
+  EXPECT_GT(pool.stats().segments_shared, 20) << "one connection, 40 queued: most ride along";
+  // The connection is back in the pool outside any transaction, as anon again.
+  auto after = run([&]() { return who(pool, db::DbIdentity{}); });
+  EXPECT_EQ(after.user, "anon");
+  EXPECT_EQ(after.uid, "");
+}
+
+TEST_F(RlsContext, OneRoundTripReadOnlyTransactionsCannotWrite) {
+  db::PgSettings settings{url_};
+  db::PgPool pool(io_, settings, 1, std::chrono::milliseconds(2000));
+  auto sqlstate = run([&]() -> asio::awaitable<std::string> {
+    db::Transaction tx(pool, db::service_role_identity("test"), true);
+    try {
+      db::Query q{"create temporary table read_only_probe (x int)", {}};
+      co_await tx.query_and_commit(std::move(q));
+    } catch (const db::DbError& e) {
+      co_return e.sqlstate();
+    }
+    co_return "no error";
+  });
+  EXPECT_EQ(sqlstate, "25006") << "read_only_sql_transaction";
+}
+
 TEST_F(RlsContext, UnknownRolesAreRefusedBeforeReachingTheDatabase) {
   db::PgSettings settings{url_};
   db::PgPool pool(io_, settings, 1, std::chrono::milliseconds(2000));
