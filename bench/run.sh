@@ -38,9 +38,11 @@ wait_http() { for _ in $(seq 1 100); do curl -fs -o /dev/null "$1" && return 0; 
 hello_port=$(free_port)
 "$bin/hello_beast" "$hello_port" 2 & pids+=($!)
 api_port=$(free_port)
-# The server's own pool: BENCH_DB_POOL connections (default 4) serve the 32 HTTP clients;
-# on these 2 cores 32 PostgreSQL backends (one per client, as pgbench must use) contend.
-pool=${BENCH_DB_POOL:-4}
+# The server's own pool: BENCH_DB_POOL connections (default 2, one per I/O thread) serve
+# the 32 HTTP clients, the queued reads sharing round trips (PgPool::run_segment); on these
+# 2 cores 32 PostgreSQL backends (one per client, as pgbench must use) contend. 2, 4 and 8
+# are compared in bench/README.md.
+pool=${BENCH_DB_POOL:-2}
 PORT=$api_port IO_THREADS=2 DB_POOL_SIZE=$pool DB_POOL_MIN=$pool RATE_LIMIT_ENABLED=false LOG_LEVEL=warn "$bin/forecourt" serve >"$work/serve.log" 2>&1 & pids+=($!)
 wait_http "http://127.0.0.1:$hello_port/"
 wait_http "http://127.0.0.1:$api_port/meta/live"
