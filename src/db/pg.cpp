@@ -1,12 +1,12 @@
 #include "db/pg.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 namespace forecourt::db {
 namespace asio = boost::asio;
@@ -233,8 +233,8 @@ void PgConnection::send_query(const Query& q, std::vector<Slot>& slots,
   slots.push_back(Slot{});
 }
 
-asio::awaitable<SegmentOutcome> PgConnection::read_segment(
-    std::vector<Slot>::const_iterator& slot, std::size_t queries) {
+asio::awaitable<SegmentOutcome> PgConnection::read_segment(std::vector<Slot>::const_iterator& slot,
+                                                           std::size_t queries) {
   SegmentOutcome outcome;
   outcome.results.reserve(queries);
   while (outcome.results.size() < queries) {
@@ -269,8 +269,8 @@ asio::awaitable<std::vector<SegmentOutcome>> PgConnection::execute_segments(
   if (!usable()) throw DbUnavailable("database connection is not usable");
   bool timed_out = false;
   // Each segment may run up to statement_timeout on the server.
-  auto allowance = settings_.statement_timeout * static_cast<long>(segments.size()) +
-                   std::chrono::seconds(2);
+  auto allowance =
+      settings_.statement_timeout * static_cast<long>(segments.size()) + std::chrono::seconds(2);
   Deadline deadline(executor_, allowance, &*socket_, timed_out);
   std::vector<Slot> slots;
   if (PQenterPipelineMode(conn_) == 0) mark_broken("cannot enter pipeline mode");
@@ -302,7 +302,8 @@ asio::awaitable<std::vector<SegmentOutcome>> PgConnection::execute_segments(
 asio::awaitable<std::vector<PgResult>> PgConnection::execute(std::span<const Query> batch) {
   std::span<const Query> one[] = {batch};
   auto outcomes = co_await execute_segments(one);
-  if (outcomes.front().error) throw *outcomes.front().error;  // NOLINT(cert-err60-cpp): carries strings by design
+  if (outcomes.front().error)
+    throw *outcomes.front().error;  // NOLINT(cert-err60-cpp): carries strings by design
   co_return std::move(outcomes.front().results);
 }
 

@@ -134,7 +134,7 @@ class PgConnection {
   void send_query(const Query& q, std::vector<Slot>& slots,
                   std::unordered_map<std::string, std::string>& preparing);
   boost::asio::awaitable<SegmentOutcome> read_segment(std::vector<Slot>::const_iterator& slot,
-                                                       std::size_t queries);
+                                                      std::size_t queries);
 
   boost::asio::any_io_executor executor_;
   const PgSettings& settings_;

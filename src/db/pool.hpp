@@ -8,8 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <exception>
-#include <optional>
 #include <memory>
+#include <optional>
 
 #include "db/pg.hpp"
 
