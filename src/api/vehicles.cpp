@@ -368,15 +368,15 @@ std::vector<db::Query> statements_for(Section section, const std::string& id) {
 asio::awaitable<std::optional<std::string>> build_body(Request& req, Section section,
                                                        const std::string& id,
                                                        std::size_t similar_limit) {
-  db::Transaction tx(req.services->db, http::db_identity(req), true);
   auto statements = statements_for(section, id);
-  // With similar vehicles, a second round trip in the same transaction renders the cards of
-  // the ranked winners only (8 of ~64 candidates); every other section commits at once.
+  // Each read is a read-only transaction of one round trip, which the pool may send along
+  // with other requests' (PgPool::run_segment). With similar vehicles, a second one renders
+  // the cards of the ranked winners only (8 of ~64 candidates); it filters on visibility
+  // itself, so reading it under a later snapshot is harmless.
   bool ranks_similar = section == Section::page || section == Section::similar;
   std::vector<db::PgResult> results;
-  if (ranks_similar) {
-    results = co_await tx.batch(std::move(statements));
-  } else {
+  {
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
     results = co_await tx.batch_and_commit(std::move(statements));
   }
   const auto& vehicle = results.at(0);
@@ -388,10 +388,9 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     ranked = rank_similar_rows(results.at(candidates), vehicle_features(vehicle, 0), limit);
   }
   if (!ranked.empty()) {
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
     db::Query cards = similar_cards_query(ranked);  // named: g++ 12 and co_await temporaries
     similar_cards = co_await tx.query_and_commit(std::move(cards));
-  } else if (ranks_similar) {
-    co_await tx.commit();
   }
   if (vehicle.empty()) co_return std::nullopt;
 
