@@ -16,7 +16,9 @@ bin=build/${1:-dev}
 duration=${BENCH_DURATION:-20}
 warmup=${BENCH_WARMUP:-15}
 conns=${BENCH_CONNECTIONS:-32}
-pool=${BENCH_DB_POOL:-4}
+# 2 connections (one per I/O thread; queued reads share round trips): on these 2 cores
+# that gave the best tail for this mix (p95 153 vs 196 ms with 4; bench/README.md).
+pool=${BENCH_DB_POOL:-2}
 eval "$(scripts/stack.sh env)"
 command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
 pid=

@@ -11,8 +11,9 @@ cd "$FORECOURT_ROOT"
 bin=build/${FORECOURT_PRESET:-release}
 duration=${BENCH_DURATION:-20}
 warmup=${BENCH_WARMUP:-15}
-# 4 connections: on these 2 cores fewer PostgreSQL backends serve more (bench/README.md).
-pool=${BENCH_DB_POOL:-4}
+# 2 connections (one per I/O thread; queued reads share round trips): on these 2 cores
+# fewer PostgreSQL backends serve more (pool 2: 1,105 req/s; 4: 849; 8: 641; bench/README.md).
+pool=${BENCH_DB_POOL:-2}
 conns=${BENCH_CONNECTIONS:-32}
 command -v wrk >/dev/null || die "wrk is missing: scripts/setup.sh installs it"
 eval "$(scripts/stack.sh env)"
