@@ -15,24 +15,26 @@
 namespace forecourt::api {
 namespace {
 
-// The candidates' features only (cards come after ranking, similar_cards_query). Four short
-// index range scans, each LIMITed: the nearest prices above and below the
-// target within the same body type (vehicles_visible_body_price_idx), and the nearest
-// model years above and below within the same make and model (vehicles_make_model_year_idx).
-// Price and year windows match domain::similar_candidate_window (outside them a candidate
-// scores only on body and make/model). Every condition is on a leakproof operator (text,
-// int, bigint, uuid), so the indexes stay usable under RLS for anon. The target's values
-// come in as InitPlan parameters (scalar sub-selects), which the planner treats as
-// constants: each scan then reads its index in ORDER BY order and stops at the LIMIT,
-// instead of sorting every car of the body type in the price band (a join to `t` did).
-// `c.year + 0` keeps the year window a filter: with parameters of unknown value the planner
+// The candidates' features only (cards come after ranking, similar_cards_query), read from
+// the rows the scans visit anyway: joining back by id cost 64 more primary-key lookups per
+// page, most of the VDP's btree descents. Four short index range scans, each LIMITed: the
+// nearest prices above and below the target within the same body type
+// (vehicles_visible_body_price_idx), and the nearest model years above and below within the same
+// make and model (vehicles_make_model_year_idx). Price and year windows match
+// domain::similar_candidate_window (outside them a candidate scores only on body and make/model).
+// Every condition is on a leakproof operator (text, int, bigint, uuid), so the indexes stay usable
+// under RLS for anon. The target's values come in as InitPlan parameters (scalar sub-selects),
+// which the planner treats as constants: each scan then reads its index in ORDER BY order and stops
+// at the LIMIT, instead of sorting every car of the body type in the price band (a join to `t`
+// did). `c.year + 0` keeps the year window a filter: with parameters of unknown value the planner
 // otherwise ANDed the year and price indexes over ~90k rows at 100k vehicles (650 ms).
 constexpr std::string_view kSimilarCandidates = R"sql(
 with t as materialized (
   select v.id, v.body_type, v.make, v.model, v.year, v.price_current_cents as p
   from public.vehicles v where v.id = $1::uuid
-), ids as (
-  (select c.id from public.vehicles c
+), candidates as (
+  (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
+    from public.vehicles c
     where c.visible and c.body_type = (select t.body_type from t)
       and c.price_current_cents >= (select t.p from t)
       and c.price_current_cents <= (select (t.p * 10) / 7 from t)
@@ -40,7 +42,8 @@ with t as materialized (
       and c.id <> $1::uuid
     order by c.price_current_cents limit 24)
   union
-  (select c.id from public.vehicles c
+  (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
+    from public.vehicles c
     where c.visible and c.body_type = (select t.body_type from t)
       and c.price_current_cents < (select t.p from t)
       and c.price_current_cents >= (select (t.p * 7) / 10 from t)
@@ -48,19 +51,20 @@ with t as materialized (
       and c.id <> $1::uuid
     order by c.price_current_cents desc limit 24)
   union
-  (select c.id from public.vehicles c
+  (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
+    from public.vehicles c
     where c.visible and c.make = (select t.make from t) and c.model = (select t.model from t)
       and c.year >= (select t.year from t) and c.id <> $1::uuid
     order by c.year limit 8)
   union
-  (select c.id from public.vehicles c
+  (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
+    from public.vehicles c
     where c.visible and c.make = (select t.make from t) and c.model = (select t.model from t)
       and c.year < (select t.year from t) and c.id <> $1::uuid
     order by c.year desc limit 8)
 )
-select v.id, v.price_current_cents, v.year, v.body_type, v.make, v.model, v.mileage
-from ids
-join public.vehicles v on v.id = ids.id
+select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
+from candidates c
 )sql";
 
 // The winners' cards, in rank order ($1 = their ids). Rendered after ranking: a card costs
