@@ -8,24 +8,26 @@ namespace {
 
 constexpr std::string_view kBeginReadWrite = "begin";
 constexpr std::string_view kBeginReadOnly = "begin read only";
-// Transaction-local (the `true`): gone at COMMIT/ROLLBACK, so nothing survives into the
-// next request that gets this connection.
-constexpr std::string_view kSetIdentity =
-    "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
-    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
-    "true), "
-    "set_config('request.headers', $4, true)";
-// A read-only transaction in one round trip runs without BEGIN/COMMIT, as the implicit
-// transaction of its pipeline segment (see PgPool::run_segment); read-only is then set
-// here, first, and like the rest ends with the segment.
-constexpr std::string_view kSetIdentityReadOnly =
-    "select set_config('transaction_read_only', 'on', true), "
-    "set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
-    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
-    "true), "
-    "set_config('request.headers', $4, true)";
 constexpr std::string_view kCommit = "commit";
 constexpr std::string_view kRollback = "rollback";
+// Transaction-local (the `true`): gone at COMMIT/ROLLBACK, so nothing survives into the
+// next request that gets this connection.
+constexpr std::string_view kIdentitySettings =
+    "set_config('role', $1, true), set_config('request.jwt.claims', $2, true), "
+    "set_config('request.jwt.claim.sub', $3, true), set_config('request.jwt.claim.role', $1, "
+    "true), set_config('request.headers', $4, true)";
+
+// The role/claims set-up as one statement. A read-only transaction in one round trip runs
+// without BEGIN/COMMIT, as the implicit transaction of its pipeline segment (see
+// PgPool::run_segment): read-only is then set here, first, and like the rest ends with the
+// segment.
+Query set_identity(const DbIdentity& identity, bool as_read_only_segment) {
+  static const std::string in_transaction = "select " + std::string(kIdentitySettings);
+  static const std::string read_only_segment =
+      "select set_config('transaction_read_only', 'on', true), " + std::string(kIdentitySettings);
+  return Query{as_read_only_segment ? read_only_segment : in_transaction,
+               {identity.role, identity.claims_json, identity.user_id, identity.headers_json}};
+}
 
 bool allowed_role(std::string_view role) {
   return role == "anon" || role == "authenticated" || role == "service_role";
@@ -54,9 +56,7 @@ asio::awaitable<std::vector<PgResult>> Transaction::send(std::vector<Query> quer
   std::size_t skip = 0;
   if (!open_) {
     batch.push_back(Query{read_only_ ? kBeginReadOnly : kBeginReadWrite, {}});
-    batch.push_back(
-        Query{kSetIdentity,
-              {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
+    batch.push_back(set_identity(identity_, false));
     skip = 2;
   }
   for (auto& q : queries) batch.push_back(std::move(q));
@@ -82,9 +82,7 @@ asio::awaitable<std::vector<PgResult>> Transaction::run_as_segment(std::vector<Q
   done_ = true;
   std::vector<Query> segment;
   segment.reserve(queries.size() + 1);
-  segment.push_back(
-      Query{kSetIdentityReadOnly,
-            {identity_.role, identity_.claims_json, identity_.user_id, identity_.headers_json}});
+  segment.push_back(set_identity(identity_, true));
   for (auto& q : queries) segment.push_back(std::move(q));
   auto results = co_await pool_.run_segment(std::move(segment));
   results.erase(results.begin());
