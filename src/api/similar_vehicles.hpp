@@ -29,8 +29,8 @@ std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
                                                       const domain::VehicleFeatures& target,
                                                       std::size_t limit);
 
-// The statement rendering the search cards (api/vehicle_card) of `ranked`, in that order,
-// in the same transaction as the candidates.
+// The statement rendering the search cards (api/vehicle_card) of `ranked`, in that order.
+// Its own read-only transaction: it keeps only the cars still visible.
 db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked);
 
 // Those cards as a JSON array, each with its hero URL signed and its similarity score. JSON

@@ -380,19 +380,20 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     results = co_await tx.batch_and_commit(std::move(statements));
   }
   const auto& vehicle = results.at(0);
+  if (vehicle.empty()) co_return std::nullopt;
+  const auto target = vehicle_features(vehicle, 0);
   std::vector<domain::SimilarVehicle> ranked;
   db::PgResult similar_cards;
-  if (ranks_similar && !vehicle.empty()) {
+  if (ranks_similar) {
     std::size_t candidates = section == Section::page ? 4 : 1;  // statements_for's order
     std::size_t limit = section == Section::page ? kSimilarOnPage : similar_limit;
-    ranked = rank_similar_rows(results.at(candidates), vehicle_features(vehicle, 0), limit);
+    ranked = rank_similar_rows(results.at(candidates), target, limit);
   }
   if (!ranked.empty()) {
     db::Transaction tx(req.services->db, http::db_identity(req), true);
     db::Query cards = similar_cards_query(ranked);  // named: g++ 12 and co_await temporaries
     similar_cards = co_await tx.query_and_commit(std::move(cards));
   }
-  if (vehicle.empty()) co_return std::nullopt;
 
   const auto now = std::chrono::system_clock::now();
   const MediaUrls urls(req.services->url_signer, base_url(req), now);
@@ -415,7 +416,6 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   ++next;  // the similar candidates: ranked above
   const auto& bookings = results.at(next++);
   auto media = media_json(media_rows, urls);
-  auto target = vehicle_features(vehicle, 0);
   std::string members;
   auto add = [&members](std::string_view key, std::string_view value) {
     if (!members.empty()) members += ',';
