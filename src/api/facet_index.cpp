@@ -148,6 +148,7 @@ struct VehicleRow {
   long long price_cents = 0;
   long long mileage = 0;
   bool special = false;
+  std::int64_t created_us = 0;  // created_at, microseconds since the epoch (its resolution)
 };
 
 // Generated ids differ only in a few bytes (seed_uuid), so every byte must reach the low
@@ -190,7 +191,8 @@ std::optional<std::array<std::uint8_t, 16>> parse_uuid(std::string_view s) {
 // Column order: id, the text dims in Dim order (make .. location, then drivetrain), numbers.
 constexpr const char* kColumns =
     "id::text, make, model, body_type, fuel, transmission, color_ext, condition, "
-    "location_id::text, drivetrain, year, price_current_cents, mileage, is_special";
+    "location_id::text, drivetrain, year, price_current_cents, mileage, is_special, "
+    "(extract(epoch from created_at) * 1000000)::bigint";
 
 VehicleRow parse_vehicle(PGresult* r, int i) {
   VehicleRow row;
@@ -204,8 +206,28 @@ VehicleRow parse_vehicle(PGresult* r, int i) {
   row.price_cents = std::atoll(PQgetvalue(r, i, 11));
   row.mileage = std::atoll(PQgetvalue(r, i, 12));
   row.special = PQgetvalue(r, i, 13)[0] == 't';
+  row.created_us = std::atoll(PQgetvalue(r, i, 14));
   return row;
 }
+
+// ------------------------------------------------------------------ sort orders
+// What a page can be ordered by: the four sortable columns, whose slot orders the index
+// keeps, and relevance, which is per query (free text's ranks).
+enum class OrderBy : std::uint8_t { price, year, mileage, created, relevance };
+constexpr std::size_t kKeptOrders = 4;  // price .. created
+
+std::optional<OrderBy> order_by(std::string_view key) {
+  if (key == "price_current") return OrderBy::price;
+  if (key == "year") return OrderBy::year;
+  if (key == "mileage") return OrderBy::mileage;
+  if (key == "created_at") return OrderBy::created;
+  if (key == "relevance") return OrderBy::relevance;
+  return std::nullopt;  // featured_position: not indexed (the featured list is SQL's)
+}
+
+// Per kept order, the live slots sorted by (column, id): the SQL order with its id
+// tie-breaker, read forwards for ascending and backwards for descending.
+using SlotOrders = std::array<std::vector<std::uint32_t>, kKeptOrders>;
 
 // ------------------------------------------------------------------ the index data
 class FacetData {
@@ -229,22 +251,35 @@ class FacetData {
 
   [[nodiscard]] std::size_t size() const { return live_count_; }
 
+  // A car's row, new or changed. With the orders installed, a changed car moves within
+  // each order (a short rotate for a small price change), a new one is inserted.
   void upsert(const VehicleRow& row) {
     auto it = slot_of_.find(row.id);
-    std::size_t slot = 0;
     if (it != slot_of_.end()) {
-      slot = it->second;
+      std::uint32_t slot = it->second;
+      std::array<std::size_t, kKeptOrders> at{};
+      for (std::size_t k = 0; orders_ready_ && k < kKeptOrders; ++k) at[k] = position(k, slot);
       clear_slot(slot);
-    } else {
-      slot = take_slot();
-      slot_of_.emplace(row.id, static_cast<std::uint32_t>(slot));
+      fill_slot(slot, row);
+      for (std::size_t k = 0; orders_ready_ && k < kKeptOrders; ++k) reposition(k, at[k]);
+      return;
     }
+    auto slot = static_cast<std::uint32_t>(take_slot());
+    slot_of_.emplace(row.id, slot);
     fill_slot(slot, row);
+    for (std::size_t k = 0; orders_ready_ && k < kKeptOrders; ++k) {
+      auto& order = orders_[k];
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(position(k, slot)), slot);
+    }
   }
 
   void erase(const std::array<std::uint8_t, 16>& id) {
     auto it = slot_of_.find(id);
     if (it == slot_of_.end()) return;
+    for (std::size_t k = 0; orders_ready_ && k < kKeptOrders; ++k) {
+      auto& order = orders_[k];
+      order.erase(order.begin() + static_cast<std::ptrdiff_t>(position(k, it->second)));
+    }
     clear_slot(it->second);
     free_.push_back(it->second);
     slot_of_.erase(it);
@@ -252,7 +287,68 @@ class FacetData {
 
   void reserve(std::size_t n) { slot_of_.reserve(n); }
 
-  [[nodiscard]] FacetCounts count(const InventoryQuery& q, const TextMatches* text) const;
+  // The orders of every live slot, sorted afresh: after a load, or a sync of many changes
+  // (patching each change costs a move of up to the whole order). Const, so the index thread
+  // sorts under the shared lock while requests go on, then installs the result.
+  [[nodiscard]] SlotOrders sorted_orders() const {
+    SlotOrders orders;
+    for (std::size_t k = 0; k < kKeptOrders; ++k) {
+      auto& order = orders[k];
+      order.reserve(live_count_);
+      for (std::size_t w = 0; w < live_.w.size(); ++w) {
+        for (Word bits = live_.w[w]; bits != 0; bits &= bits - 1)
+          order.push_back(static_cast<std::uint32_t>(w * kWordBits + std::countr_zero(bits)));
+      }
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return order_less(static_cast<OrderBy>(k), a, b);
+      });
+    }
+    return orders;
+  }
+  void install_orders(SlotOrders orders) {
+    orders_ = std::move(orders);
+    orders_ready_ = true;
+  }
+  // Changes are then applied without maintaining the orders; pages are sorted per request
+  // until sorted_orders() is installed again.
+  void drop_orders() {
+    orders_ = SlotOrders{};
+    orders_ready_ = false;
+  }
+  [[nodiscard]] bool orders_ready() const { return orders_ready_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& order(OrderBy by) const {
+    return orders_[static_cast<std::size_t>(by)];
+  }
+
+  [[nodiscard]] std::int64_t column(OrderBy by, std::uint32_t slot) const {
+    switch (by) {
+      case OrderBy::price:
+        return price_[slot];
+      case OrderBy::year:
+        return year_[slot];
+      case OrderBy::mileage:
+        return mileage_[slot];
+      case OrderBy::created:
+        return created_[slot];
+      case OrderBy::relevance:
+        break;
+    }
+    return 0;
+  }
+  // uuid order is byte order (PostgreSQL's uuid_cmp is a memcmp).
+  [[nodiscard]] int compare_ids(std::uint32_t a, std::uint32_t b) const {
+    return std::memcmp(id_[a].data(), id_[b].data(), id_[a].size());
+  }
+  [[nodiscard]] bool order_less(OrderBy by, std::uint32_t a, std::uint32_t b) const {
+    std::int64_t x = column(by, a);
+    std::int64_t y = column(by, b);
+    return x != y ? x < y : compare_ids(a, b) < 0;
+  }
+  [[nodiscard]] const std::array<std::uint8_t, 16>& id(std::uint32_t slot) const {
+    return id_[slot];
+  }
+
+  [[nodiscard]] IndexAnswer search(const InventoryQuery& q, const TextMatches* text) const;
 
  private:
   std::size_t take_slot() {
@@ -264,6 +360,30 @@ class FacetData {
     std::size_t s = slots_++;
     if (s >= capacity_) grow(capacity_ + kGrowSlots);
     return s;
+  }
+
+  // Where `slot` is in order k ((column, id) is unique, so the lower bound is the slot).
+  [[nodiscard]] std::size_t position(std::size_t k, std::uint32_t slot) const {
+    const auto& order = orders_[k];
+    auto by = static_cast<OrderBy>(k);
+    auto it =
+        std::lower_bound(order.begin(), order.end(), slot,
+                         [&](std::uint32_t a, std::uint32_t b) { return order_less(by, a, b); });
+    return static_cast<std::size_t>(it - order.begin());
+  }
+
+  // The slot at `from` in order k has a new column value: move it to its place.
+  void reposition(std::size_t k, std::size_t from) {
+    auto& order = orders_[k];
+    auto by = static_cast<OrderBy>(k);
+    auto less = [&](std::uint32_t a, std::uint32_t b) { return order_less(by, a, b); };
+    auto at = order.begin() + static_cast<std::ptrdiff_t>(from);
+    std::uint32_t slot = *at;
+    if (at + 1 != order.end() && less(*(at + 1), slot)) {
+      std::rotate(at, at + 1, std::lower_bound(at + 1, order.end(), slot, less));
+    } else if (at != order.begin() && less(slot, *(at - 1))) {
+      std::rotate(std::lower_bound(order.begin(), at, slot, less), at, at + 1);
+    }
   }
 
   void grow(std::size_t capacity) {
@@ -280,6 +400,8 @@ class FacetData {
     year_.resize(capacity, 0);
     price_.resize(capacity, 0);
     mileage_.resize(capacity, 0);
+    created_.resize(capacity, 0);
+    id_.resize(capacity);
   }
 
   void set_code(Dim d, std::size_t slot, std::uint16_t code) {
@@ -307,6 +429,8 @@ class FacetData {
     year_[slot] = static_cast<std::int16_t>(row.year);
     price_[slot] = row.price_cents;
     mileage_[slot] = static_cast<std::int32_t>(row.mileage);
+    created_[slot] = row.created_us;
+    id_[slot] = row.id;
     if (row.special) special_.set(slot);
     live_.set(slot);
     ++live_count_;
@@ -329,6 +453,10 @@ class FacetData {
   std::vector<std::int16_t> year_;
   std::vector<std::int64_t> price_;
   std::vector<std::int32_t> mileage_;
+  std::vector<std::int64_t> created_;
+  std::vector<std::array<std::uint8_t, 16>> id_;
+  SlotOrders orders_;
+  bool orders_ready_ = false;
   Bitmap live_;
   Bitmap special_;
   std::unordered_map<std::array<std::uint8_t, 16>, std::uint32_t, IdHash> slot_of_;
@@ -338,17 +466,181 @@ class FacetData {
   std::size_t live_count_ = 0;
 
   friend class Counter;
+  friend class Pager;
 };
 
 // ------------------------------------------------------------------ counting
 std::string json_key(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
+
+// Free text's relevance per slot: its model's rank plus its word rank (build_inventory_sql's
+// `qm.rank + coalesce(qt.rank, 0)`, in the same float4 arithmetic, so ties tie alike).
+struct Relevance {
+  std::unordered_map<std::uint32_t, float> model;  // make code << 16 | model code -> rank
+  std::unordered_map<std::uint32_t, float> word;   // slot -> rank
+};
+
+std::string uuid_text(const std::array<std::uint8_t, 16>& id) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[id[i] >> 4];
+    out += hex[id[i] & 15];
+  }
+  return out;
+}
+
+// One request's page: the slots passing every filter (`all`), in the query's order (its sort
+// keys, then id in the last key's direction, as build_inventory_sql orders), from offset.
+class Pager {
+ public:
+  Pager(const FacetData& d, const InventoryQuery& q, const Relevance* relevance)
+      : d_(d), q_(q), relevance_(relevance) {
+    for (const auto& k : q.sort) keys_.push_back({*order_by(k.key), k.descending});
+  }
+
+  std::vector<std::string> page(const Bitmap& all, long long total) const {
+    long long limit =
+        q_.beyond_window() ? 0 : std::min(q_.page_size, kMaxResultWindow - q_.offset());
+    if (limit <= 0 || total <= 0) return {};
+    auto want = static_cast<std::size_t>(q_.offset() + limit);
+    bool walked = walks(total, want);
+    std::vector<Entry> rows = walked ? walk(all, want) : collect(all, total);
+    if (!walked || keys_.size() > 1) {  // a walk of one key is in order already
+      auto end = rows.begin() + static_cast<std::ptrdiff_t>(std::min(want, rows.size()));
+      auto before = [this](const Entry& a, const Entry& b) { return this->before(a, b); };
+      std::nth_element(rows.begin(), end, rows.end(), before);
+      std::sort(rows.begin(), end, before);
+    }
+    std::vector<std::string> ids;
+    for (std::size_t i = static_cast<std::size_t>(q_.offset()); i < std::min(want, rows.size());
+         ++i)
+      ids.push_back(uuid_text(d_.id(rows[i].slot)));
+    return ids;
+  }
+
+ private:
+  struct Key {
+    OrderBy by;
+    bool descending;
+  };
+  struct Entry {
+    std::uint32_t slot;
+    float rank;
+  };
+
+  // Walking the first key's order visits about want * live / total slots when the filters
+  // are independent of it; sorting the filtered set costs a few steps per member.
+  [[nodiscard]] bool walks(long long total, std::size_t want) const {
+    if (!d_.orders_ready() || keys_.front().by == OrderBy::relevance) return false;
+    double visits =
+        static_cast<double>(want) * static_cast<double>(d_.size()) / static_cast<double>(total);
+    return visits < 4.0 * static_cast<double>(total);
+  }
+
+  // The first key's order, narrowed to the query's own range on that column (price_min with
+  // price ascending would otherwise walk past every cheaper car), until `want` slots pass;
+  // with more keys, on to the end of the last one's tie, so the others can reorder it.
+  [[nodiscard]] std::vector<Entry> walk(const Bitmap& all, std::size_t want) const {
+    const Key first = keys_.front();
+    const auto& order = d_.order(first.by);
+    auto [lo, hi] = column_range(first.by);
+    auto less_than = [&](std::uint32_t slot, std::int64_t v) {
+      return d_.column(first.by, slot) < v;
+    };
+    auto begin = std::lower_bound(order.begin(), order.end(), lo, less_than);
+    auto end =
+        hi == INT64_MAX ? order.end() : std::lower_bound(begin, order.end(), hi + 1, less_than);
+    bool ties_matter = keys_.size() > 1;
+    std::vector<Entry> rows;
+    rows.reserve(want);
+    auto take = [&](std::uint32_t slot) {  // false: stop
+      if (!all.test(slot)) return true;
+      if (rows.size() >= want &&
+          (!ties_matter || d_.column(first.by, slot) != d_.column(first.by, rows.back().slot)))
+        return false;
+      rows.push_back({slot, rank_of(slot)});
+      return true;
+    };
+    if (first.descending) {
+      for (auto it = end; it != begin;) {
+        if (!take(*--it)) break;
+      }
+    } else {
+      for (auto it = begin; it != end; ++it) {
+        if (!take(*it)) break;
+      }
+    }
+    return rows;
+  }
+
+  [[nodiscard]] std::vector<Entry> collect(const Bitmap& all, long long total) const {
+    std::vector<Entry> rows;
+    rows.reserve(static_cast<std::size_t>(total));
+    for (std::size_t w = 0; w < all.w.size(); ++w) {
+      for (Word bits = all.w[w]; bits != 0; bits &= bits - 1) {
+        auto slot = static_cast<std::uint32_t>(w * kWordBits + std::countr_zero(bits));
+        rows.push_back({slot, rank_of(slot)});
+      }
+    }
+    return rows;
+  }
+
+  // The query's filter on `by`'s column as an inclusive range (the whole range without one).
+  [[nodiscard]] std::pair<std::int64_t, std::int64_t> column_range(OrderBy by) const {
+    auto range = [](const std::optional<long long>& lo, const std::optional<long long>& hi) {
+      return std::pair<std::int64_t, std::int64_t>{lo.value_or(INT64_MIN), hi.value_or(INT64_MAX)};
+    };
+    switch (by) {
+      case OrderBy::price:
+        return range(q_.price_min_cents, q_.price_max_cents);
+      case OrderBy::year:
+        return range(q_.year_min, q_.year_max);
+      case OrderBy::mileage:
+        return range(q_.mileage_min, q_.mileage_max);
+      default:
+        return {INT64_MIN, INT64_MAX};
+    }
+  }
+
+  [[nodiscard]] float rank_of(std::uint32_t slot) const {
+    if (relevance_ == nullptr) return 0;
+    std::uint32_t model_key =
+        (std::uint32_t{d_.dims_[kMake].col[slot]} << 16) | d_.dims_[kModel].col[slot];
+    auto m = relevance_->model.find(model_key);
+    auto w = relevance_->word.find(slot);
+    float word = w == relevance_->word.end() ? 0.0F : w->second;
+    return m == relevance_->model.end() ? word : m->second + word;
+  }
+
+  // The query's full order: each key in its direction, then id in the last key's direction.
+  [[nodiscard]] bool before(const Entry& a, const Entry& b) const {
+    for (const Key& k : keys_) {
+      if (k.by == OrderBy::relevance) {
+        if (a.rank != b.rank) return k.descending ? a.rank > b.rank : a.rank < b.rank;
+        continue;
+      }
+      std::int64_t x = d_.column(k.by, a.slot);
+      std::int64_t y = d_.column(k.by, b.slot);
+      if (x != y) return k.descending ? x > y : x < y;
+    }
+    int c = d_.compare_ids(a.slot, b.slot);
+    return keys_.back().descending ? c > 0 : c < 0;
+  }
+
+  const FacetData& d_;
+  const InventoryQuery& q_;
+  const Relevance* relevance_;
+  std::vector<Key> keys_;
+};
 
 // One request's count: filter bitmaps, then the facets grouped by the mask they count over.
 class Counter {
  public:
   Counter(const FacetData& d, const InventoryQuery& q) : d_(d), q_(q), words_(d.live_.w.size()) {}
 
-  FacetCounts run(const TextMatches* text) {
+  IndexAnswer run(const TextMatches* text) {
     Bitmap base = d_.live_;
     bool base_is_live = true;
     if (!q_.drivetrain.empty()) {
@@ -360,8 +652,9 @@ class Counter {
       for (std::size_t i = 0; i < words_; ++i) base.w[i] &= *q_.is_special ? sp[i] : ~sp[i];
       base_is_live = false;
     }
+    Relevance relevance;
     if (text != nullptr) {
-      and_into(base.w.data(), text_mask(*text).w.data(), words_);
+      and_into(base.w.data(), text_mask(*text, relevance).w.data(), words_);
       base_is_live = false;
     }
     std::array<std::optional<Bitmap>, kFacets> pass;
@@ -377,7 +670,7 @@ class Counter {
         if (pass[g] && (relaxed & (1U << g)) != 0) key[f] |= 1U << g;
       }
     }
-    FacetCounts out;
+    IndexAnswer out;
     std::array<std::vector<long long>, kFacets> counts;
     std::vector<bool> done(kFacets, false);
     for (std::size_t f = 0; f < kFacets; ++f) {
@@ -405,6 +698,7 @@ class Counter {
     }
     out.total = popcount(all.w.data(), words_);
     out.facets_json = to_json(counts);
+    out.page = Pager(d_, q_, text != nullptr ? &relevance : nullptr).page(all, out.total);
     return out;
   }
 
@@ -423,29 +717,28 @@ class Counter {
   }
 
   // Every slot of the matched models (make AND model: the model dim is keyed by name alone),
-  // and the full-text matches by id.
-  Bitmap text_mask(const TextMatches& text) const {
+  // and the full-text matches by id; their ranks go to `relevance`.
+  Bitmap text_mask(const TextMatches& text, Relevance& relevance) const {
     Bitmap b = empty();
     const Dimension& makes = d_.dims_[kMake];
     const Dimension& models = d_.dims_[kModel];
-    for (const auto& [make, model] : text.models) {
-      auto m = makes.find(make);
-      auto n = models.find(model);
+    for (const auto& match : text.models) {
+      auto m = makes.find(match.make);
+      auto n = models.find(match.model);
       if (!m || !n || *m == 0 || *n == 0) continue;
       const auto& mb = makes.bits[*m].w;
       const auto& nb = models.bits[*n].w;
       if (mb.empty() || nb.empty()) continue;
       for (std::size_t i = 0; i < words_; ++i) b.w[i] |= mb[i] & nb[i];
+      relevance.model.emplace((std::uint32_t{*m} << 16) | *n, match.rank);
     }
-    std::string_view rest = text.ids;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      auto id = parse_uuid(rest.substr(0, comma));
-      if (id) {
-        auto it = d_.slot_of_.find(*id);
-        if (it != d_.slot_of_.end()) b.set(it->second);
-      }
-      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    relevance.word.reserve(text.words.size());
+    for (const auto& match : text.words) {
+      auto id = parse_uuid(match.id);
+      auto it = id ? d_.slot_of_.find(*id) : d_.slot_of_.end();
+      if (it == d_.slot_of_.end()) continue;
+      b.set(it->second);
+      relevance.word.emplace(it->second, match.rank);
     }
     return b;
   }
@@ -548,7 +841,7 @@ class Counter {
   std::size_t words_;
 };
 
-FacetCounts FacetData::count(const InventoryQuery& q, const TextMatches* text) const {
+IndexAnswer FacetData::search(const InventoryQuery& q, const TextMatches* text) const {
   return Counter(*this, q).run(text);
 }
 
@@ -561,6 +854,9 @@ bool command_ok(PGresult* r, ExecStatusType want) {
 
 // A full read only after this long without a sync: the change feed keeps a day of rows.
 constexpr auto kMaxSyncGap = std::chrono::hours(1);
+// A sync of more changes sorts the orders afresh instead of moving each change within them
+// (an insert or delete moves half an order on average: ~1 ms per change at 1M cars).
+constexpr std::size_t kPatchOrdersUpTo = 64;
 
 class FacetIndex {
  public:
@@ -670,6 +966,7 @@ class FacetIndex {
       log::warn("facet index load failed; facets come from SQL", {});
       return false;
     }
+    fresh->install_orders(fresh->sorted_orders());
     fresh->version = version;
     fresh->snapshot = *snap;
     fresh->synced_at = std::chrono::steady_clock::now();
@@ -725,12 +1022,25 @@ class FacetIndex {
     }
     ok = command_ok(PQexec(c, ok ? "commit" : "rollback"), PGRES_COMMAND_OK) && ok;
     if (!ok) return false;
-    std::unique_lock lock(mu_);
-    for (const auto& id : changed) data_->erase(id);
-    for (const auto& row : rows) data_->upsert(row);
-    data_->version = version;
-    data_->snapshot = *snap;
-    data_->synced_at = std::chrono::steady_clock::now();
+    bool resort = changed.size() > kPatchOrdersUpTo;
+    {
+      std::unique_lock lock(mu_);
+      if (resort) data_->drop_orders();
+      for (const auto& id : changed) data_->erase(id);
+      for (const auto& row : rows) data_->upsert(row);
+      data_->version = version;
+      data_->snapshot = *snap;
+      data_->synced_at = std::chrono::steady_clock::now();
+    }
+    if (resort) {  // only this thread writes the data: sort it while requests read it
+      SlotOrders orders;
+      {
+        std::shared_lock lock(mu_);
+        orders = data_->sorted_orders();
+      }
+      std::unique_lock lock(mu_);
+      data_->install_orders(std::move(orders));
+    }
     log::debug("facet index synced", {{"changed", changed.size()}, {"version", version}});
     return true;
   }
@@ -759,19 +1069,24 @@ boost::asio::thread_pool& facet_pool() {
 
 }  // namespace
 
-std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
-                                                   long long version, const InventoryQuery& q,
-                                                   const TextMatches* text) {
-  auto counted = [&](const FacetData& d) {
-    if (!log::enabled(log::Level::debug)) return d.count(q, text);
+bool index_can_sort(const std::vector<SortKey>& sort) {
+  return !sort.empty() && std::all_of(sort.begin(), sort.end(),
+                                      [](const SortKey& k) { return order_by(k.key).has_value(); });
+}
+
+std::optional<IndexAnswer> search_index(const std::string& database_url, long long version,
+                                        const InventoryQuery& q, const TextMatches* text) {
+  if (!index_can_sort(q.sort)) return std::nullopt;
+  auto answer = [&](const FacetData& d) {
+    if (!log::enabled(log::Level::debug)) return d.search(q, text);
     auto t0 = std::chrono::steady_clock::now();
-    auto result = d.count(q, text);
+    auto result = d.search(q, text);
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - t0);
-    log::debug("facet counts from the index", {{"us", us.count()}, {"rows", d.size()}});
+    log::debug("search answered from the index", {{"us", us.count()}, {"rows", d.size()}});
     return result;
   };
-  return index_for(database_url).with_current(version, counted);
+  return index_for(database_url).with_current(version, answer);
 }
 
 bool facet_index_current(const std::string& database_url, long long version) {
@@ -779,23 +1094,22 @@ bool facet_index_current(const std::string& database_url, long long version) {
   return index_for(database_url).with_current(version, yes).has_value();
 }
 
-boost::asio::awaitable<std::optional<FacetCounts>> count_facets(http::Request& req,
+boost::asio::awaitable<std::optional<IndexAnswer>> search_index(http::Request& req,
                                                                 long long version,
                                                                 const InventoryQuery& q,
                                                                 const TextMatches* text) {
   const std::string& url = req.services->config.database_url;
-  if (index_for(url).size() <= kOffloadAbove)
-    co_return facet_counts_from_index(url, version, q, text);
+  if (index_for(url).size() <= kOffloadAbove) co_return search_index(url, version, q, text);
   // Not a coroutine lambda (g++ 12): a plain initiation posts the work to the pool and the
   // result back to this request's I/O thread.
-  using Result = std::optional<FacetCounts>;
+  using Result = std::optional<IndexAnswer>;
   auto initiation = [&url, version, &q, text, io = req.services->io.get_executor()](auto handler) {
     boost::asio::post(
         facet_pool(), [&url, version, &q, text, io, handler = std::move(handler)]() mutable {
           std::exception_ptr error;
           Result result;
           try {
-            result = facet_counts_from_index(url, version, q, text);
+            result = search_index(url, version, q, text);
           } catch (...) {
             error = std::current_exception();
           }

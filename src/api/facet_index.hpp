@@ -1,20 +1,23 @@
 #pragma once
-// An in-memory facet index over the visible inventory, so /inventory/search can count its
-// disjunctive facets without reading every visible car in PostgreSQL per request (measured
-// in bench/README.md: seconds at 1M vehicles in SQL, about a millisecond here).
+// An in-memory search index over the visible inventory, so /inventory/search can count its
+// disjunctive facets and pick its page without reading every matching car in PostgreSQL per
+// request (measured in bench/README.md); PostgreSQL then renders only the page's cards, by id.
 //
 // Layout: one slot per visible car; per facet dimension a code column and one bitmap per
-// value (bit = slot), plus the raw year/price/mileage for range filters and per-value
-// counts of the whole visible inventory. A request ANDs the bitmaps of its filters and
-// counts every facet in one go: per-value AND+popcount where the filtered set is large,
-// one pass over its set bits where it is small (facet_index.cpp).
+// value (bit = slot), plus the raw year/price/mileage/created_at and id for range filters
+// and ordering, per-value counts of the whole visible inventory, and per sort column the
+// slots in (column, id) order. A request ANDs the bitmaps of its filters and counts every
+// facet in one go: per-value AND+popcount where the filtered set is large, one pass over its
+// set bits where it is small. Its page comes from walking the first sort key's order until
+// enough slots pass the filters (a large filtered set), or from sorting the filtered set
+// itself (a small one, and relevance, which is per query).
 //
 // Freshness: a background thread loads the index once as `anon` (public rows only) and
 // afterwards follows public.vehicle_changes_since() (migration 20261125180000): on every
 // inventory version bump it re-reads only the changed vehicles and patches their slots in
 // place. The index carries the committed inventory version it is current for; a request
 // uses it only when that equals the current committed version, otherwise (start-up, the
-// moment right after an edit) the search falls back to the SQL facets: always correct.
+// moment right after an edit) the search runs in SQL: always correct.
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
@@ -27,33 +30,45 @@
 
 namespace forecourt::api {
 
-struct FacetCounts {
-  long long total = 0;      // cars passing every filter
-  std::string facets_json;  // {"make":{...},...}, the same shape as the SQL facets
+// What the index answers for a search: the total, the facet counts and the page.
+struct IndexAnswer {
+  long long total = 0;            // cars passing every filter
+  std::string facets_json;        // {"make":{...},...}, the same shape as the SQL facets
+  std::vector<std::string> page;  // the page's vehicle ids (uuid text), in the query's order
 };
 
-// Free text's matches as the search statement returns them (build_inventory_sql, text_ids):
-// every visible vehicle of the fuzzily matched models, plus the full-text matches' ids.
+// Free text's matches, as build_text_matches_sql returns them: the fuzzily matched models
+// (every visible car of one matches) and the full-text (word) matches, each with its rank.
+// A car's relevance is its model's rank plus its word rank, as in the SQL search.
 struct TextMatches {
-  std::string ids;                                          // comma-separated uuids
-  std::vector<std::pair<std::string, std::string>> models;  // (make, model)
+  struct Model {
+    std::string make, model;
+    float rank = 0;
+  };
+  struct Word {
+    std::string id;  // uuid text
+    float rank = 0;
+  };
+  std::vector<Model> models;
+  std::vector<Word> words;
 };
 
-// Counts for `q` from the index, or nullopt when the index is not current for `version`.
-// With `text`, the counts are restricted to those vehicles: q's facets. Starts the index
-// thread on first use.
-std::optional<FacetCounts> facet_counts_from_index(const std::string& database_url,
-                                                   long long version, const InventoryQuery& q,
-                                                   const TextMatches* text = nullptr);
+// The search `q` answered from the index (with `text`, restricted to those matches), or
+// nullopt when the index is not current for `version`. Starts the index thread on first use.
+std::optional<IndexAnswer> search_index(const std::string& database_url, long long version,
+                                        const InventoryQuery& q, const TextMatches* text = nullptr);
 
 // The same, run on the facet worker pool when the index is large enough for counting to
 // take noticeable time (so other requests on this I/O thread don't wait), inline otherwise.
-boost::asio::awaitable<std::optional<FacetCounts>> count_facets(http::Request& req,
+boost::asio::awaitable<std::optional<IndexAnswer>> search_index(http::Request& req,
                                                                 long long version,
                                                                 const InventoryQuery& q,
                                                                 const TextMatches* text = nullptr);
 
 // Whether the index is current for `version` right now (a hint: it may move on).
 bool facet_index_current(const std::string& database_url, long long version);
+
+// Whether the index can order a page by these keys (everything but featured_position).
+bool index_can_sort(const std::vector<SortKey>& sort);
 
 }  // namespace forecourt::api

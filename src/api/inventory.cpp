@@ -3,6 +3,7 @@
 // New/CPO/Specials; §6; §14; §15). One query builder (inventory_query.hpp), one card
 // (vehicle_card.hpp), one cache (inventory_cache.hpp).
 #include <boost/json.hpp>
+#include <charconv>
 #include <ctime>
 
 #include "api/facet_index.hpp"
@@ -67,56 +68,95 @@ json::object page_links(const Request& req, const InventoryQuery& q, long long l
   return links;
 }
 
-// Free text's matches from the search statement's columns 4 and 5 (build_inventory_sql).
+// Free text's matches from build_text_matches_sql's row.
 TextMatches parse_text_matches(const db::PgResult& r) {
   TextMatches text;
-  text.ids = std::string(r.text(0, 3));
-  const json::value models = json::parse(r.text(0, 4));  // named: outlives the loop
-  for (const auto& pair : models.as_array()) {
-    const auto& names = pair.as_array();
-    text.models.emplace_back(std::string(names.at(0).as_string()),
-                             std::string(names.at(1).as_string()));
+  auto rank = [](std::string_view s) {
+    float f = 0;
+    std::from_chars(s.data(), s.data() + s.size(), f);  // float4 text: exact
+    return f;
+  };
+  const json::value models = json::parse(r.text(0, 0));  // named: outlives the loop
+  for (const auto& triple : models.as_array()) {
+    const auto& m = triple.as_array();
+    text.models.push_back({std::string(m.at(0).as_string()), std::string(m.at(1).as_string()),
+                           rank(m.at(2).as_string())});
+  }
+  std::string_view words = r.text(0, 1);
+  while (!words.empty()) {
+    auto comma = words.find(',');
+    std::string_view word = words.substr(0, comma);
+    auto space = word.find(' ');
+    if (space != std::string_view::npos)
+      text.words.push_back({std::string(word.substr(0, space)), rank(word.substr(space + 1))});
+    words = comma == std::string_view::npos ? std::string_view{} : words.substr(comma + 1);
   }
   return text;
+}
+
+struct Listing {
+  std::string cards;  // JSON array, hero URLs still placeholders
+  long long total = 0;
+  std::optional<std::string> facets;  // JSON object (with facets)
+  const char* facet_source = "database";
+};
+
+// The search from the index when it is current for the inventory version: PostgreSQL gives
+// only free text's matches (when q is given) and renders the page's cards by id. Nullopt
+// when the index is not current (start-up, the moment right after an edit).
+asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const InventoryQuery& q) {
+  const auto& url = req.services->config.database_url;
+  auto version = committed_inventory_version(url);
+  if (!version || !index_can_sort(q.sort) || !facet_index_current(url, *version))
+    co_return std::nullopt;
+  std::optional<TextMatches> text;
+  if (!q.q.empty()) {
+    auto built = build_text_matches_sql(q);
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
+    db::Query query{built.sql, std::move(built.params)};
+    auto r = co_await tx.query_and_commit(std::move(query));
+    text = parse_text_matches(r);
+  }
+  const TextMatches* text_ptr = text ? &*text : nullptr;
+  auto answer = co_await search_index(req, *version, q, text_ptr);
+  if (!answer) co_return std::nullopt;  // the index moved on meanwhile
+  Listing out{.cards = "[]",
+              .total = answer->total,
+              .facets = std::move(answer->facets_json),
+              .facet_source = "index"};
+  if (!answer->page.empty()) {
+    std::string ids = "{";
+    for (const auto& id : answer->page) ids.append(ids.size() > 1 ? "," : "").append(id);
+    ids += '}';
+    db::Transaction tx(req.services->db, http::db_identity(req), true);
+    db::Query query{cards_by_ids_sql(), {std::move(ids)}};
+    auto r = co_await tx.query_and_commit(std::move(query));
+    out.cards = std::string(r.text(0, 0));
+  }
+  co_return out;
+}
+
+// Everything in one SQL statement: cards, total and (for search) the facets.
+asio::awaitable<Listing> listing_from_sql(Request& req, const InventoryQuery& q) {
+  auto built = build_inventory_sql(q);
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  db::Query query{built.sql, std::move(built.params)};
+  auto r = co_await tx.query_and_commit(std::move(query));
+  Listing out{.cards = std::string(r.text(0, 0)), .total = std::stoll(std::string(r.text(0, 1)))};
+  if (q.with_facets) out.facets = std::string(r.text(0, 2));
+  co_return out;
 }
 
 // The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
 // untouched, see vehicle_card.hpp); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
-  // Facets (and the total) from the in-memory index when it is current; the statement then
-  // only fetches the page (and, for free text, the matched models and the word matches' ids,
-  // whose facets the index counts afterwards). Otherwise PostgreSQL counts them too.
-  const auto& url = req.services->config.database_url;
-  std::optional<long long> version;
-  if (q.with_facets) version = committed_inventory_version(url);
-  bool use_index = version && facet_index_current(url, *version);
-  InventoryQuery sql_query = q;
-  if (use_index) {
-    sql_query.with_facets = false;
-    sql_query.count_in_sql = false;
-    sql_query.text_ids = !q.q.empty();
-  }
-  auto built = build_inventory_sql(sql_query);
-  db::Transaction tx(req.services->db, http::db_identity(req), true);
-  db::Query query{built.sql, std::move(built.params)};
-  auto r = co_await tx.query_and_commit(std::move(query));
-  std::optional<FacetCounts> counts;
-  if (use_index) {
-    std::optional<TextMatches> text;
-    if (sql_query.text_ids) text = parse_text_matches(r);
-    const TextMatches* text_ptr = text ? &*text : nullptr;
-    counts = co_await count_facets(req, *version, q, text_ptr);
-    if (!counts) {  // the index moved on meanwhile: PostgreSQL counts after all
-      auto again = build_inventory_sql(q);
-      db::Transaction tx2(req.services->db, http::db_identity(req), true);
-      db::Query query2{again.sql, std::move(again.params)};
-      r = co_await tx2.query_and_commit(std::move(query2));
-    }
-  }
+  std::optional<Listing> listing;
+  if (q.with_facets) listing = co_await listing_from_index(req, q);
+  if (!listing) listing = co_await listing_from_sql(req, q);
 
   const MediaUrls urls(req.services->url_signer, req.services->config.public_base_url,
                        std::chrono::system_clock::now());
-  long long total = counts ? counts->total : std::stoll(std::string(r.text(0, 1)));
+  long long total = listing->total;
   long long reachable = std::min(total, kMaxResultWindow);
   long long last_page = std::max(1LL, (reachable + q.page_size - 1) / q.page_size);
   json::object meta;
@@ -132,16 +172,15 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
     meta["window_exceeded"] = true;
     meta["note"] = "Pages deeper than max_result_window rows are not served; narrow the filters.";
   }
-  if (q.with_facets) {
-    meta["facet_source"] = counts ? "index" : "database";
-  }
+  if (q.with_facets) meta["facet_source"] = listing->facet_source;
   std::string meta_text = json::serialize(meta);
-  if (q.with_facets) {
+  if (listing->facets) {
     meta_text.pop_back();  // '}'
-    meta_text += ",\"facets\":" + (counts ? counts->facets_json : std::string(r.text(0, 2))) + "}";
+    meta_text += ",\"facets\":" + *listing->facets + "}";
   }
-  co_return "{\"data\":" + sign_media_placeholders(r.text(0, 0), urls) + ",\"meta\":" + meta_text +
-      ",\"links\":" + json::serialize(page_links(req, q, last_page)) + "}";
+  co_return "{\"data\":" + sign_media_placeholders(listing->cards, urls) +
+      ",\"meta\":" + meta_text + ",\"links\":" + json::serialize(page_links(req, q, last_page)) +
+      "}";
 }
 
 asio::awaitable<Response> serve_listing(Request& req, InventoryPreset preset) {

@@ -229,6 +229,10 @@ std::size_t bucket_of(long long value, const std::vector<long long>& edges, long
 
 bool InventoryQuery::beyond_window() const { return offset() >= kMaxResultWindow; }
 
+long long InventoryQuery::page_limit() const {
+  return beyond_window() ? 0 : std::min(page_size, kMaxResultWindow - offset());
+}
+
 const std::vector<long long>& price_bucket_edges_dollars() {
   static const std::vector<long long> edges = {10000, 20000, 30000, 40000, 50000, 75000, 100000};
   return edges;
@@ -368,7 +372,7 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   // so that (key, id) indexes serve the whole order in one scan.
   order += std::string(text ? "s.id" : "v.id") + (q.sort.back().descending ? " desc" : " asc");
 
-  long long limit = q.beyond_window() ? 0 : std::min(q.page_size, kMaxResultWindow - q.offset());
+  long long limit = q.page_limit();
   long long offset = q.beyond_window() ? 0 : q.offset();
   std::string rows = text ? "s.id, row_number() over (order by " + order + ") as rn from tm s"
                           : "v.id, row_number() over (order by " + order + ") as rn from " + from +
@@ -383,15 +387,9 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   if (!q.with_facets) {
     std::string sql =
         text ? "with " + text_ctes + "tm as (" + text_matches(where_all, carried) + ") " : "";
-    std::string count = !q.count_in_sql ? "null::bigint"
-                        : text          ? "(select count(*) from tm)"
-                               : "(select count(*) from " + from + " where " + where_all + ")";
+    std::string count = text ? "(select count(*) from tm)"
+                             : "(select count(*) from " + from + " where " + where_all + ")";
     sql += "select " + data + "::text, " + count + ", null::text";
-    if (text && q.text_ids) {
-      sql +=
-          ", (select coalesce(string_agg(qt.vehicle_id::text, ','), '') from qt), "
-          "(select coalesce(json_agg(json_build_array(qm.make, qm.model)), '[]')::text from qm)";
-    }
     return {std::move(sql), b.take_params()};
   }
 
@@ -454,6 +452,23 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
                     "::text, coalesce((select g.c_all from g where g.gs = " + std::to_string(full) +
                     "), 0), " + facets + "::text";
   return {std::move(sql), b.take_params()};
+}
+
+InventorySql build_text_matches_sql(const InventoryQuery& q) {
+  static const std::string sql =
+      "select (select coalesce(json_agg(json_build_array(m.make, m.model, m.rank::text)), "
+      "'[]')::text from public.search_vehicle_models($1) m), "
+      "(select coalesce(string_agg(t.vehicle_id::text || ' ' || t.rank::text, ','), '') "
+      "from public.search_vehicle_text_ids($1, " +
+      std::to_string(kMaxTextMatches) + ") t)";
+  return {sql, {q.q}};
+}
+
+std::string_view cards_by_ids_sql() {
+  static const std::string sql =
+      "select coalesce(json_agg(" + std::string(vehicle_card_json_sql()) +
+      " order by w.n), '[]'::json)::text " + std::string(vehicles_by_ids_from_sql());
+  return sql;
 }
 
 }  // namespace forecourt::api

@@ -10,6 +10,7 @@
 // says `v.visible`, so indexes stay usable under RLS for anon and authenticated callers.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/types.hpp"
@@ -35,12 +36,12 @@ struct InventoryQuery {
   long long page = 1;
   long long page_size = 20;
   bool with_facets = false;
-  bool count_in_sql = true;  // false when the facet index supplies the total
-  bool text_ids = false;     // with q and no facets: also return the matches (columns 4, 5)
 
   [[nodiscard]] long long offset() const { return (page - 1) * page_size; }
   // Deep pages are not served: OFFSET scans grow with the page (see kMaxResultWindow).
   [[nodiscard]] bool beyond_window() const;
+  // Rows on this page: page_size, fewer at the window's edge, 0 beyond it.
+  [[nodiscard]] long long page_limit() const;
 };
 
 // Results are served up to this many rows deep (page * page_size); later pages are empty and
@@ -63,10 +64,17 @@ struct InventorySql {
   std::vector<std::optional<std::string>> params;
 };
 // One statement returning one row: data (JSON array of cards, hero URLs still placeholders,
-// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets), and with
-// text_ids q's matches for the facet index to count: the full-text matches' ids
-// (comma-separated) and the fuzzily matched models (JSON [[make, model], ...]).
+// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets).
 InventorySql build_inventory_sql(const InventoryQuery& q);
+
+// q's free-text matches for the search index (facet_index.hpp TextMatches), one row: the
+// fuzzily matched models as JSON [[make, model, rank], ...] and the full-text matches as
+// "id rank,id rank,..." (ranks as float4 text, exact). Needs q.q.
+InventorySql build_text_matches_sql(const InventoryQuery& q);
+
+// The cards of the vehicles whose ids are $1 (uuid[] literal), in that order, as one JSON
+// array (hero URLs still placeholders): the page the search index picked.
+std::string_view cards_by_ids_sql();
 
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.
 const std::vector<long long>& price_bucket_edges_dollars();

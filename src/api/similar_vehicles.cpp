@@ -67,16 +67,6 @@ select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mile
 from candidates c
 )sql";
 
-// The winners' cards, in rank order ($1 = their ids). Rendered after ranking: a card costs
-// a hero-image probe and a location lookup (~35 µs), and the candidates are ~64.
-constexpr std::string_view kCardsHead = R"sql(
-select v.id, )sql";
-constexpr std::string_view kCardsTail = R"sql( as card
-from unnest($1::uuid[]) with ordinality as w(id, n)
-join public.vehicles v on v.id = w.id and v.visible
-order by w.n
-)sql";
-
 }  // namespace
 
 domain::VehicleFeatures vehicle_features(const db::PgResult& rows, int row) {
@@ -102,11 +92,13 @@ std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
   return domain::rank_similar(target, candidates, limit);
 }
 
+// The winners' cards, in rank order ($1 = their ids). Rendered after ranking: a card costs
+// a hero-image probe and a location lookup (~35 µs), and the candidates are ~64.
 db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked) {
   static const std::string sql = [] {
-    std::string text;
-    text.append(kCardsHead).append("(").append(vehicle_card_json_sql()).append(")::text");
-    text.append(kCardsTail);
+    std::string text = "select v.id, (";
+    text.append(vehicle_card_json_sql()).append(")::text as card ");
+    text.append(vehicles_by_ids_from_sql()).append(" order by w.n");
     return text;
   }();
   std::string ids = "{";

@@ -7,6 +7,11 @@
 
 namespace forecourt::api {
 
+std::string_view vehicles_by_ids_from_sql() {
+  return "from unnest($1::uuid[]) with ordinality as w(id, n) "
+         "join public.vehicles v on v.id = w.id and v.visible";
+}
+
 std::string_view vehicle_card_json_sql() {
   // Filters and sorts elsewhere use the leakproof *_cents columns; here the numeric
   // columns are only rendered. The hero image is a subquery under vehicle_media's own

@@ -29,6 +29,11 @@ namespace forecourt::api {
 // A json-valued SQL expression over `v` (public.vehicles). Needs no joins.
 std::string_view vehicle_card_json_sql();
 
+// `from ...` over $1 (a uuid[] literal): the visible vehicles among those ids as `v`, with
+// w.n their position in the array (order by w.n keeps the caller's order). Cards by id: the
+// search index's page, the VDP's ranked similar cars.
+std::string_view vehicles_by_ids_from_sql();
+
 // Every JSON string "unsigned:<bucket>/<object>" in `json_text` becomes the signed URL
 // (api/media_urls.hpp: the one place media URLs are signed), or null.
 std::string sign_media_placeholders(std::string_view json_text, const MediaUrls& urls);

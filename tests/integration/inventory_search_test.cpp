@@ -55,6 +55,20 @@ class InventorySearch : public SharedServerSuite<InventorySearch> {
         "order by count(*) desc, 1 limit 1")[0][0];
   }
 
+  // Until the facet index is current again after an edit: the new version reaches the server
+  // by NOTIFY, so give it a moment, then ask (a fresh page each time: no cached answer).
+  static void wait_for_index() {
+    static int page = 5000;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 100; ++i) {
+      auto doc = get_ok("/inventory/search?page_size=1&page=" + std::to_string(++page));
+      ASSERT_FALSE(doc.empty());
+      if (doc.at("meta").at("facet_source").as_string() == "index") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "the facet index did not catch up";
+  }
+
   static cli::BlockingPg* admin_;
 };
 cli::BlockingPg* InventorySearch::admin_ = nullptr;
@@ -378,6 +392,159 @@ TEST_F(InventorySearch, MultiKeySortIsStableAndPagesHaveNoDuplicatesOrGaps) {
   auto again = get_ok(base + "&page=2");
   auto once = get_ok(base + "&page=2");
   EXPECT_EQ(json::serialize(again.at("data")), json::serialize(once.at("data")));
+}
+
+// One page as the search index picks it (walking a kept sort order, or sorting the
+// filtered set; PostgreSQL renders the cards), against the page SQL's ORDER BY defines.
+struct PageCase {
+  std::string query;  // sort and filters as in the URL
+  std::string text;   // q
+  std::string where;  // the same filters in SQL
+  std::string order;  // SQL's order: each key in its direction, then id in the last key's
+  long long page = 1;
+  long long page_size = 20;
+};
+
+void expect_index_page(cli::BlockingPg& admin, int port, const PageCase& c) {
+  std::string url = "/inventory/search?page=" + std::to_string(c.page) +
+                    "&page_size=" + std::to_string(c.page_size);
+  if (!c.query.empty()) url += "&" + c.query;
+  if (!c.text.empty()) {
+    std::string encoded = c.text;
+    for (std::size_t at = encoded.find(' '); at != std::string::npos; at = encoded.find(' '))
+      encoded.replace(at, 1, "%20");
+    url += "&q=" + encoded;
+  }
+  // Free text's relevance as build_inventory_sql defines it: the matched model's rank plus
+  // the word rank, or the word rank alone.
+  std::string from = "public.vehicles v where v.visible";
+  if (!c.text.empty()) {
+    from =
+        "(select v.*, case when qm.make is not null then qm.rank + coalesce(qt.rank, 0) "
+        "else qt.rank end as rank from public.vehicles v "
+        "left join public.search_vehicle_models('" +
+        c.text +
+        "') qm on qm.make = v.make and qm.model = v.model "
+        "left join public.search_vehicle_text_ids('" +
+        c.text +
+        "', 10000) qt on qt.vehicle_id = v.id "
+        "where v.visible and (qm.make is not null or qt.vehicle_id is not null)) v where true";
+  }
+  auto expected = admin.rows("select v.id::text from " + from + " and " + c.where + " order by " +
+                             c.order + " limit " + std::to_string(c.page_size) + " offset " +
+                             std::to_string((c.page - 1) * c.page_size));
+  auto r = http_get(port, url);
+  ASSERT_EQ(r.status, 200) << url << "\n" << r.body;
+  auto doc = json::parse(r.body);
+  EXPECT_EQ(doc.at("meta").at("facet_source").as_string(), "index") << url;
+  std::vector<std::string> got;
+  for (const auto& card : doc.at("data").as_array()) got.emplace_back(card.at("id").as_string());
+  std::vector<std::string> want;
+  for (const auto& row : expected) want.push_back(row.at(0));
+  EXPECT_EQ(got, want) << url;
+  if (c.page == 1) {
+    EXPECT_FALSE(want.empty()) << url << ": the seed should have some";
+  }
+}
+
+// Every page of each kept order (price, year, mileage, created_at; both directions).
+void expect_whole_orders_from_index(cli::BlockingPg& admin, int port) {
+  long long n = std::stoll(admin.rows("select count(*) from public.vehicles where visible")[0][0]);
+  for (const auto& [key, column] :
+       std::vector<std::pair<std::string, std::string>>{{"price_current", "v.price_current_cents"},
+                                                        {"year", "v.year"},
+                                                        {"mileage", "v.mileage"},
+                                                        {"created_at", "v.created_at"}}) {
+    for (const char* dir : {"asc", "desc"}) {
+      for (long long page = 1; (page - 1) * 100 < n; ++page) {
+        expect_index_page(admin, port,
+                          {"sort=" + key + ":" + dir, "", "true",
+                           column + " " + dir + ", v.id " + dir, page, 100});
+      }
+    }
+  }
+}
+
+TEST_F(InventorySearch, IndexPagesAreExactlyTheSqlOrder) {
+  wait_for_index();
+  const std::vector<PageCase> cases = {
+      {"", "", "true", "v.created_at desc, v.id desc"},
+      {"sort=price_current:asc", "", "true", "v.price_current_cents, v.id"},
+      {"sort=year:desc", "", "true", "v.year desc, v.id desc", 3},
+      {"sort=mileage:asc", "", "true", "v.mileage, v.id", 2, 100},
+      {"sort=created_at:asc", "", "true", "v.created_at, v.id", 4, 7},
+      {"sort=price_current:asc,year:desc&body_type=suv", "", "v.body_type = 'suv'",
+       "v.price_current_cents, v.year desc, v.id desc", 2, 37},
+      {"sort=year:desc,mileage:asc&make=Toyota", "", "v.make = 'Toyota'",
+       "v.year desc, v.mileage, v.id", 2, 10},
+      {"sort=year:asc,price_current:desc&year_min=2019&year_max=2021", "",
+       "v.year between 2019 and 2021", "v.year, v.price_current_cents desc, v.id desc", 3, 15},
+      // The sort column's own range: the walk starts and ends inside it.
+      {"sort=price_current:asc&price_min=30000", "", "v.price_current_cents >= 3000000",
+       "v.price_current_cents, v.id", 2},
+      {"sort=price_current:desc&price_max=20000", "", "v.price_current_cents <= 2000000",
+       "v.price_current_cents desc, v.id desc"},
+      {"sort=year:desc&year_min=2018&year_max=2020", "", "v.year between 2018 and 2020",
+       "v.year desc, v.id desc", 2},
+      {"sort=mileage:asc&mileage_max=40000&condition=used", "",
+       "v.mileage <= 40000 and v.condition = 'used'", "v.mileage, v.id", 3},
+      // Few matches: the filtered set is sorted instead of walked.
+      {"sort=created_at:asc&make=BMW&transmission=automatic", "",
+       "v.make = 'BMW' and v.transmission = 'automatic'", "v.created_at, v.id"},
+      {"sort=mileage:desc&condition=cpo&fuel=hybrid", "",
+       "v.condition = 'cpo' and v.fuel = 'hybrid'", "v.mileage desc, v.id desc", 1, 100},
+      // The last page, and an empty one past the end.
+      {"sort=price_current:asc&make=Honda", "", "v.make = 'Honda'", "v.price_current_cents, v.id",
+       3, 25},
+      {"sort=price_current:asc&make=Honda", "", "v.make = 'Honda'", "v.price_current_cents, v.id",
+       40, 25},
+      // Free text: relevance, and other keys over the matches.
+      {"", "camry", "true", "v.rank desc, v.id desc"},
+      {"", "2019 camry", "true", "v.rank desc, v.id desc", 1, 50},
+      {"", "automatic", "true", "v.rank desc, v.id desc", 2},
+      {"sort=price_current:asc", "camry", "true", "v.price_current_cents, v.id"},
+      {"sort=year:desc,relevance:desc&year_min=2016", "toyta camry", "v.year >= 2016",
+       "v.year desc, v.rank desc, v.id desc", 1, 30},
+  };
+  for (const auto& c : cases) expect_index_page(*admin_, server_->port(), c);
+  expect_whole_orders_from_index(*admin_, server_->port());
+}
+
+// The kept orders follow edits: one car's price moved across the range, a car hidden and
+// shown again, an insert and a delete (each patched into the orders), and a bulk update of
+// more cars than are patched one by one (the orders are sorted afresh).
+TEST_F(InventorySearch, IndexOrdersFollowEdits) {
+  auto cheapest = admin_->rows(
+      "select id::text, price_current::text from public.vehicles where visible "
+      "order by price_current_cents, id limit 1")[0];
+  auto hidden = admin_->rows(
+      "select id::text from public.vehicles where visible order by mileage desc, id limit 1")[0][0];
+  admin_->exec_params("update public.vehicles set price_current = 250000 where id = $1",
+                      {cheapest[0]});
+  admin_->exec_params("update public.vehicles set visible = false where id = $1", {hidden});
+  admin_->exec(
+      "insert into public.vehicles (vin, make, model, year, body_type, fuel, transmission, "
+      "condition, price_current, mileage, color_ext, location_id) "
+      "select 'SRTEDXFLLWSEDTS12', 'Honda', 'OrderTestModel', 2024, 'sedan', 'hybrid', "
+      "'automatic', 'new', 31000, 12, 'purple', v.location_id from public.vehicles v "
+      "where v.visible limit 1");
+  wait_for_index();
+  expect_whole_orders_from_index(*admin_, server_->port());
+
+  auto bulk = admin_->rows(
+      "with u as (update public.vehicles set mileage = mileage + 7 where make = 'Toyota' "
+      "returning 1) select count(*) from u")[0][0];
+  ASSERT_GT(std::stoll(bulk), 64) << "more changes than are patched one by one";
+  wait_for_index();
+  expect_whole_orders_from_index(*admin_, server_->port());
+
+  admin_->exec("update public.vehicles set mileage = mileage - 7 where make = 'Toyota'");
+  admin_->exec("delete from public.vehicles where vin = 'SRTEDXFLLWSEDTS12'");
+  admin_->exec_params("update public.vehicles set visible = true where id = $1", {hidden});
+  admin_->exec_params("update public.vehicles set price_current = $2::numeric where id = $1",
+                      {cheapest[0], cheapest[1]});
+  wait_for_index();
+  expect_whole_orders_from_index(*admin_, server_->port());
 }
 
 TEST_F(InventorySearch, InvisibleVehiclesAreNeverReturned) {

@@ -98,8 +98,6 @@ TEST(InventoryQuery, FreeTextJoinsMatchedModelsInsteadOfListingIds) {
   auto q = parse_inventory_query(params({{"q", "toyta camry"}, {"sort", "price_current:asc"}}),
                                  InventoryPreset::search);
   q.with_facets = false;
-  q.count_in_sql = false;
-  q.text_ids = true;
   auto sql = build_inventory_sql(q).sql;
   EXPECT_NE(sql.find("public.search_vehicle_models("), std::string::npos);
   EXPECT_NE(sql.find("public.search_vehicle_text_ids("), std::string::npos);
@@ -108,9 +106,35 @@ TEST(InventoryQuery, FreeTextJoinsMatchedModelsInsteadOfListingIds) {
   // The sort column travels with the match, so the page never re-reads every match's row.
   EXPECT_NE(sql.find("v.price_current_cents as k0"), std::string::npos);
   EXPECT_NE(sql.find("order by s.k0 asc, s.id asc"), std::string::npos);
-  // The facet index gets the models and the word matches' ids (columns 4 and 5).
-  EXPECT_NE(sql.find("json_build_array(qm.make, qm.model)"), std::string::npos);
-  EXPECT_NE(sql.find("string_agg(qt.vehicle_id::text"), std::string::npos);
+}
+
+// The search index's free-text input: the matched models and the word matches with their
+// ranks as float4 text (exact), q bound, never spliced.
+TEST(InventoryQuery, TextMatchesForTheIndexCarryRanks) {
+  auto q = parse_inventory_query(params({{"q", "toyta'; drop table x"}}), InventoryPreset::search);
+  auto built = build_text_matches_sql(q);
+  EXPECT_NE(built.sql.find("public.search_vehicle_models($1)"), std::string::npos);
+  EXPECT_NE(built.sql.find("public.search_vehicle_text_ids($1, 10000)"), std::string::npos);
+  EXPECT_NE(built.sql.find("m.rank::text"), std::string::npos);
+  EXPECT_NE(built.sql.find("t.rank::text"), std::string::npos);
+  EXPECT_EQ(built.sql.find("drop table"), std::string::npos);
+  ASSERT_EQ(built.params.size(), 1U);
+  EXPECT_EQ(built.params[0], "toyta'; drop table x");
+}
+
+TEST(InventoryQuery, PageLimitStopsAtTheResultWindow) {
+  auto first = parse_inventory_query(params({}), InventoryPreset::search);
+  EXPECT_EQ(first.page_limit(), 20);
+  auto edge = parse_inventory_query(params({{"page", "101"}, {"page_size", "99"}}),
+                                    InventoryPreset::search);
+  EXPECT_EQ(edge.offset(), 9900);
+  EXPECT_EQ(edge.page_limit(), 99);
+  auto across = parse_inventory_query(params({{"page", "102"}, {"page_size", "99"}}),
+                                      InventoryPreset::search);
+  EXPECT_EQ(across.page_limit(), 10000 - 9999);
+  auto beyond = parse_inventory_query(params({{"page", "103"}, {"page_size", "99"}}),
+                                      InventoryPreset::search);
+  EXPECT_EQ(beyond.page_limit(), 0);
 }
 
 TEST(InventoryQuery, DeepPagesFetchNothing) {
