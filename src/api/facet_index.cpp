@@ -36,9 +36,24 @@ constexpr std::size_t kWordBits = 64;
 constexpr std::size_t kGrowSlots = 65536;
 
 // ------------------------------------------------------------------ bitmaps
+// Blocks of this many words (4,096 slots): a facet value's bitmap records which of its
+// blocks hold any of its slots, and counting reads only those. The index loads the cars in
+// (make, model, year) order, so a make's, a model's (and with it a body type's) and a model
+// year's slots sit in a few blocks instead of spreading over all of them.
+constexpr std::size_t kBlockWords = 64;
+
 struct Bitmap {
   std::vector<Word> w;
-  void set(std::size_t i) { w[i / kWordBits] |= Word{1} << (i % kWordBits); }
+  // Value bitmaps only (empty otherwise): bit b = block b may hold a set bit. Set when a bit
+  // is set, left set when it is cleared (a reload starts afresh): conservative, never wrong.
+  std::vector<Word> blocks;
+  void set(std::size_t i) {
+    w[i / kWordBits] |= Word{1} << (i % kWordBits);
+    if (!blocks.empty()) {
+      std::size_t b = i / kWordBits / kBlockWords;
+      blocks[b / kWordBits] |= Word{1} << (b % kWordBits);
+    }
+  }
   void reset(std::size_t i) { w[i / kWordBits] &= ~(Word{1} << (i % kWordBits)); }
   [[nodiscard]] bool test(std::size_t i) const {
     return ((w[i / kWordBits] >> (i % kWordBits)) & 1U) != 0;
@@ -58,6 +73,48 @@ __attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount_a
                                                                                    std::size_t n) {
   long long c = 0;
   for (std::size_t i = 0; i < n; ++i) c += std::popcount(a[i] & b[i]);
+  return c;
+}
+
+// Words of blocks: one bit per kBlockWords words (rounded up to whole words).
+std::size_t block_words(std::size_t words) {
+  std::size_t blocks = (words + kBlockWords - 1) / kBlockWords;
+  return (blocks + kWordBits - 1) / kWordBits;
+}
+
+// Which blocks of `a` hold any set bit.
+std::vector<Word> occupied_blocks(const Bitmap& a) {
+  std::vector<Word> out(block_words(a.w.size()), 0);
+  for (std::size_t b = 0; b * kBlockWords < a.w.size(); ++b) {
+    const Word* p = a.w.data() + b * kBlockWords;
+    std::size_t n = std::min(kBlockWords, a.w.size() - b * kBlockWords);
+    Word any = 0;
+    for (std::size_t i = 0; i < n; ++i) any |= p[i];
+    if (any != 0) out[b / kWordBits] |= Word{1} << (b % kWordBits);
+  }
+  return out;
+}
+
+// Blocks both `mask` (occupied: occupied_blocks(mask)) and `value` may hold.
+long long shared_blocks(const std::vector<Word>& occupied, const Bitmap& value) {
+  long long n = 0;
+  for (std::size_t i = 0; i < value.blocks.size(); ++i)
+    n += std::popcount(occupied[i] & value.blocks[i]);
+  return n;
+}
+
+// |mask AND value|, reading only the blocks both may hold.
+long long count_in_blocks(const Bitmap& mask, const std::vector<Word>& occupied,
+                          const Bitmap& value) {
+  long long c = 0;
+  for (std::size_t i = 0; i < value.blocks.size(); ++i) {
+    for (Word both = occupied[i] & value.blocks[i]; both != 0; both &= both - 1) {
+      std::size_t first =
+          (i * kWordBits + static_cast<std::size_t>(std::countr_zero(both))) * kBlockWords;
+      std::size_t n = std::min(kBlockWords, mask.w.size() - first);
+      c += popcount_and(mask.w.data() + first, value.w.data() + first, n);
+    }
+  }
   return c;
 }
 
@@ -394,7 +451,10 @@ class FacetData {
     for (auto& dim : dims_) {
       dim.col.resize(capacity, 0);
       for (auto& b : dim.bits) {
-        if (!b.w.empty()) b.w.resize(words, 0);
+        if (!b.w.empty()) {
+          b.w.resize(words, 0);
+          b.blocks.resize(block_words(words), 0);
+        }
       }
     }
     year_.resize(capacity, 0);
@@ -409,7 +469,10 @@ class FacetData {
     dim.col[slot] = code;
     if (code == 0 && is_text(d)) return;  // NULL text: no bitmap (never counted)
     auto& bits = dim.bits[code];
-    if (bits.w.empty()) bits.w.assign(capacity_ / kWordBits, 0);
+    if (bits.w.empty()) {
+      bits.w.assign(capacity_ / kWordBits, 0);
+      bits.blocks.assign(block_words(bits.w.size()), 0);
+    }
     bits.set(slot);
     ++dim.count[code];
   }
@@ -774,8 +837,9 @@ class Counter {
   }
 
   // Counts of every value of `group`'s dims among the slots of `mask`: the maintained totals
-  // when the mask is the whole visible inventory; else per-value AND+popcount or one pass
-  // over the mask's set bits, whichever touches less memory.
+  // when the mask is the whole visible inventory; else, per dim, AND+popcount over the blocks
+  // the mask and each value share, or (for the dims where that reads more) one pass over the
+  // mask's set bits, whichever touches less memory.
   void count_group(const Bitmap& mask, bool whole, const std::vector<Dim>& group,
                    std::array<std::vector<long long>, kFacets>& counts) const {
     if (whole) {
@@ -783,28 +847,29 @@ class Counter {
       return;
     }
     long long members = popcount(mask.w.data(), words_);
-    std::size_t bitmaps = 0;
-    for (Dim d : group) {
-      for (const auto& b : d_.dims_[d].bits) bitmaps += b.w.empty() ? 0 : 1;
-    }
-    // A dense AND+popcount streams one word pair per 64 slots; the sparse pass costs a few
-    // loads per member and dim.
-    bool sparse = static_cast<std::size_t>(members) * group.size() * 4 < bitmaps * words_;
-    for (Dim d : group) counts[d].assign(d_.dims_[d].label.size(), 0);
-    if (sparse) {
-      for (std::size_t w = 0; w < words_; ++w) {
-        for (Word bits = mask.w[w]; bits != 0; bits &= bits - 1) {
-          std::size_t slot = w * kWordBits + static_cast<std::size_t>(std::countr_zero(bits));
-          for (Dim d : group) ++counts[d][d_.dims_[d].col[slot]];
-        }
-      }
-      return;
-    }
+    std::vector<Word> occupied = occupied_blocks(mask);
+    // A dense AND+popcount streams one word pair per 64 slots of the shared blocks; the
+    // sparse pass costs a few loads per member and dim.
+    std::vector<Dim> sparse;
     for (Dim d : group) {
       const Dimension& dim = d_.dims_[d];
+      counts[d].assign(dim.label.size(), 0);
+      long long words = 0;
+      for (const auto& b : dim.bits) words += b.w.empty() ? 0 : shared_blocks(occupied, b);
+      words *= static_cast<long long>(kBlockWords);
+      if (members * 4 < words) {
+        sparse.push_back(d);
+        continue;
+      }
       for (std::size_t c = 0; c < dim.bits.size(); ++c) {
-        if (!dim.bits[c].w.empty())
-          counts[d][c] = popcount_and(mask.w.data(), dim.bits[c].w.data(), words_);
+        if (!dim.bits[c].w.empty()) counts[d][c] = count_in_blocks(mask, occupied, dim.bits[c]);
+      }
+    }
+    if (sparse.empty()) return;
+    for (std::size_t w = 0; w < words_; ++w) {
+      for (Word bits = mask.w[w]; bits != 0; bits &= bits - 1) {
+        std::size_t slot = w * kWordBits + static_cast<std::size_t>(std::countr_zero(bits));
+        for (Dim d : sparse) ++counts[d][d_.dims_[d].col[slot]];
       }
     }
   }
@@ -948,8 +1013,10 @@ class FacetIndex {
     if (c == nullptr) return false;
     auto snap = begin(c);
     auto fresh = std::make_unique<FacetData>();
+    // In (make, model, year) order, so those values' slots cluster in few blocks (Bitmap).
     std::string declare = std::string("declare facet_rows no scroll cursor for select ") +
-                          kColumns + " from public.vehicles where visible";
+                          kColumns +
+                          " from public.vehicles where visible order by make, model, year";
     bool ok = snap && command_ok(PQexec(c, "set local role anon"), PGRES_COMMAND_OK) &&
               command_ok(PQexec(c, declare.c_str()), PGRES_COMMAND_OK);
     while (ok) {
