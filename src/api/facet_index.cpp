@@ -1,5 +1,6 @@
 #include "api/facet_index.hpp"
 
+#include <immintrin.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -128,19 +130,79 @@ __attribute__((target_clones("avx2", "default"))) void or_into(Word* a, const Wo
   for (std::size_t i = 0; i < n; ++i) a[i] |= b[i];
 }
 
-// Bits of slots whose value lies in [lo, hi]: a branch-free pass the compiler vectorises.
+// Bits of slots whose value lies in [lo, hi], for range filters over a whole column (8 MB of
+// prices at 1M cars). One unsigned compare per slot, (v - lo) <= (hi - lo) with wrap-around;
+// with AVX2, 4 prices or 8 mileages per instruction (the portable loop is ~5x slower: the
+// compiler does not vectorise building a word bit by bit).
+template <class T>
+Word range_word(const T* p, std::size_t n, T lo, std::make_unsigned_t<T> span) {
+  using U = std::make_unsigned_t<T>;
+  Word bits = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    U offset = static_cast<U>(static_cast<U>(p[i]) - static_cast<U>(lo));
+    bits |= static_cast<Word>(offset <= span) << i;
+  }
+  return bits;
+}
+
+// Unsigned order as signed order: flip the sign bit (AVX2 compares signed only).
+__attribute__((target("avx2"))) std::size_t range_words_avx2(const std::int64_t* col,
+                                                             std::size_t words, std::int64_t lo,
+                                                             std::uint64_t span, Word* out) {
+  const __m256i low = _mm256_set1_epi64x(lo);
+  const __m256i flip = _mm256_set1_epi64x(INT64_MIN);
+  const __m256i limit = _mm256_set1_epi64x(static_cast<std::int64_t>(span ^ (1ULL << 63)));
+  for (std::size_t w = 0; w < words; ++w) {
+    Word bits = 0;
+    for (std::size_t j = 0; j < kWordBits / 4; ++j) {
+      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col + w * kWordBits + j * 4));
+      __m256i out_of_range =
+          _mm256_cmpgt_epi64(_mm256_xor_si256(_mm256_sub_epi64(v, low), flip), limit);
+      auto lanes = static_cast<unsigned>(_mm256_movemask_pd(_mm256_castsi256_pd(out_of_range)));
+      bits |= static_cast<Word>(~lanes & 0xFU) << (j * 4);
+    }
+    out[w] = bits;
+  }
+  return words;
+}
+
+__attribute__((target("avx2"))) std::size_t range_words_avx2(const std::int32_t* col,
+                                                             std::size_t words, std::int32_t lo,
+                                                             std::uint32_t span, Word* out) {
+  const __m256i low = _mm256_set1_epi32(lo);
+  const __m256i flip = _mm256_set1_epi32(INT32_MIN);
+  const __m256i limit = _mm256_set1_epi32(static_cast<std::int32_t>(span ^ (1U << 31)));
+  for (std::size_t w = 0; w < words; ++w) {
+    Word bits = 0;
+    for (std::size_t j = 0; j < kWordBits / 8; ++j) {
+      __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(col + w * kWordBits + j * 8));
+      __m256i out_of_range =
+          _mm256_cmpgt_epi32(_mm256_xor_si256(_mm256_sub_epi32(v, low), flip), limit);
+      auto lanes = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(out_of_range)));
+      bits |= static_cast<Word>(~lanes & 0xFFU) << (j * 8);
+    }
+    out[w] = bits;
+  }
+  return words;
+}
+
 template <class T>
 void range_bits(const std::vector<T>& col, long long lo, long long hi, Bitmap& out) {
+  using U = std::make_unsigned_t<T>;
+  lo = std::max<long long>(lo, std::numeric_limits<T>::min());
+  hi = std::min<long long>(hi, std::numeric_limits<T>::max());
+  if (lo > hi) {
+    std::fill(out.w.begin(), out.w.end(), 0);
+    return;
+  }
+  auto low = static_cast<T>(lo);
+  auto span = static_cast<U>(static_cast<U>(static_cast<T>(hi)) - static_cast<U>(low));
   std::size_t n = col.size();
-  for (std::size_t w = 0; w * kWordBits < n; ++w) {
-    Word bits = 0;
-    std::size_t end = std::min(n, (w + 1) * kWordBits);
-    for (std::size_t i = w * kWordBits; i < end; ++i) {
-      Word in = static_cast<Word>(static_cast<long long>(col[i]) >= lo) &
-                static_cast<Word>(static_cast<long long>(col[i]) <= hi);
-      bits |= in << (i - w * kWordBits);
-    }
-    out.w[w] = bits;
+  static const bool avx2 = __builtin_cpu_supports("avx2") != 0;
+  std::size_t w = avx2 ? range_words_avx2(col.data(), n / kWordBits, low, span, out.w.data()) : 0;
+  for (; w * kWordBits < n; ++w) {
+    out.w[w] =
+        range_word(col.data() + w * kWordBits, std::min(kWordBits, n - w * kWordBits), low, span);
   }
 }
 
