@@ -469,6 +469,9 @@ class FacetData {
 
   [[nodiscard]] IndexAnswer search(const InventoryQuery& q, const TextMatches* text) const;
 
+  [[nodiscard]] std::optional<SimilarCandidates> similar(
+      const std::array<std::uint8_t, 16>& id) const;
+
  private:
   std::size_t take_slot() {
     if (!free_.empty()) {
@@ -592,6 +595,7 @@ class FacetData {
 
   friend class Counter;
   friend class Pager;
+  friend class SimilarFinder;
 };
 
 // ------------------------------------------------------------------ counting
@@ -972,6 +976,103 @@ IndexAnswer FacetData::search(const InventoryQuery& q, const TextMatches* text) 
   return Counter(*this, q).run(text);
 }
 
+// ------------------------------------------------------------------ similar candidates
+// The same four windows as similar_vehicles.cpp's SQL (which orders ties on id likewise, so
+// both give the same candidates): the 24 nearest prices at or above the car's and the 24
+// below, of its body type, within domain::similar_candidate_window; the 8 nearest model
+// years at or above its own and the 8 below, of its make and model.
+constexpr std::size_t kNearestPrices = 24;
+constexpr std::size_t kNearestYears = 8;
+
+class SimilarFinder {
+ public:
+  SimilarFinder(const FacetData& d, std::uint32_t target) : d_(d), t_(target) {}
+
+  std::vector<std::uint32_t> candidates() const {
+    std::vector<std::uint32_t> out;
+    auto window = domain::similar_candidate_window(features(t_));
+    std::uint16_t body = code(kBody, t_);
+    if (body != 0) {  // NULL matches nothing, as in SQL
+      auto fits = [&](std::uint32_t s) {
+        return code(kBody, s) == body && d_.year_[s] >= window.year_min &&
+               d_.year_[s] <= window.year_max;
+      };
+      nearest(OrderBy::price, d_.price_[t_], window.price_min.count(), window.price_max.count(),
+              kNearestPrices, fits, out);
+    }
+    std::uint16_t make = code(kMake, t_);
+    std::uint16_t model = code(kModel, t_);
+    if (make != 0 && model != 0) {
+      auto fits = [&](std::uint32_t s) {
+        return code(kModel, s) == model && code(kMake, s) == make;
+      };
+      nearest(OrderBy::year, d_.year_[t_], INT64_MIN, INT64_MAX, kNearestYears, fits, out);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  [[nodiscard]] domain::VehicleFeatures features(std::uint32_t s) const {
+    domain::VehicleFeatures f;
+    f.id = uuid_text(d_.id_[s]);
+    f.price = domain::Cents{d_.price_[s]};
+    f.year = d_.year_[s];
+    f.body_type = label(kBody, s);
+    f.make = label(kMake, s);
+    f.model = label(kModel, s);
+    f.mileage = d_.mileage_[s];
+    return f;
+  }
+
+ private:
+  [[nodiscard]] std::uint16_t code(Dim d, std::uint32_t s) const { return d_.dims_[d].col[s]; }
+  [[nodiscard]] const std::string& label(Dim d, std::uint32_t s) const {
+    return d_.dims_[d].label[code(d, s)];
+  }
+
+  // In `by`'s order (column, id): up to `limit` slots passing `fits` from the target's value
+  // upwards while the column is <= hi, and up to `limit` below it while it is >= lo, nearest
+  // first, the target itself skipped.
+  template <class Fits>
+  void nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi, std::size_t limit,
+               const Fits& fits, std::vector<std::uint32_t>& out) const {
+    const auto& order = d_.order(by);
+    auto at =
+        std::lower_bound(order.begin(), order.end(), value,
+                         [&](std::uint32_t s, std::int64_t v) { return d_.column(by, s) < v; });
+    std::size_t taken = 0;
+    for (auto it = at; it != order.end() && taken < limit && d_.column(by, *it) <= hi; ++it) {
+      if (*it != t_ && fits(*it)) {
+        out.push_back(*it);
+        ++taken;
+      }
+    }
+    taken = 0;
+    for (auto it = at; it != order.begin() && taken < limit;) {
+      --it;
+      if (d_.column(by, *it) < lo) break;
+      if (*it != t_ && fits(*it)) {
+        out.push_back(*it);
+        ++taken;
+      }
+    }
+  }
+
+  const FacetData& d_;
+  std::uint32_t t_;
+};
+
+std::optional<SimilarCandidates> FacetData::similar(const std::array<std::uint8_t, 16>& id) const {
+  auto it = slot_of_.find(id);
+  if (it == slot_of_.end() || !orders_ready_) return std::nullopt;
+  SimilarFinder finder(*this, it->second);
+  SimilarCandidates out;
+  out.target = finder.features(it->second);
+  for (std::uint32_t s : finder.candidates()) out.candidates.push_back(finder.features(s));
+  return out;
+}
+
 // ------------------------------------------------------------------ loading and syncing
 bool command_ok(PGresult* r, ExecStatusType want) {
   bool good = PQresultStatus(r) == want;
@@ -1216,6 +1317,17 @@ std::optional<IndexAnswer> search_index(const std::string& database_url, long lo
     return result;
   };
   return index_for(database_url).with_current(version, answer);
+}
+
+std::optional<SimilarCandidates> similar_candidates_from_index(const std::string& database_url,
+                                                               long long version,
+                                                               std::string_view vehicle_id) {
+  auto id = parse_uuid(vehicle_id);
+  if (!id) return std::nullopt;
+  auto similar = [&](const FacetData& d) { return d.similar(*id); };
+  auto found = index_for(database_url).with_current(version, similar);
+  if (!found) return std::nullopt;
+  return std::move(*found);
 }
 
 bool facet_index_current(const std::string& database_url, long long version) {

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "api/inventory_query.hpp"
+#include "domain/similarity.hpp"
 #include "http/types.hpp"
 
 namespace forecourt::api {
@@ -70,5 +71,18 @@ bool facet_index_current(const std::string& database_url, long long version);
 
 // Whether the index can order a page by these keys (everything but featured_position).
 bool index_can_sort(const std::vector<SortKey>& sort);
+
+// A vehicle's similar-car candidates (similar_vehicles.hpp: the nearest prices of its body
+// type within the price and year windows, the nearest years of its make and model), read
+// from the index's kept orders instead of four index scans and 64 heap rows per page.
+struct SimilarCandidates {
+  domain::VehicleFeatures target;
+  std::vector<domain::VehicleFeatures> candidates;
+};
+// Nullopt when the index is not current for `version` or does not hold the car (a hidden
+// car, which only staff see: the SQL path serves them).
+std::optional<SimilarCandidates> similar_candidates_from_index(const std::string& database_url,
+                                                               long long version,
+                                                               std::string_view vehicle_id);
 
 }  // namespace forecourt::api

@@ -28,6 +28,10 @@ namespace {
 // at the LIMIT, instead of sorting every car of the body type in the price band (a join to `t`
 // did). `c.year + 0` keeps the year window a filter: with parameters of unknown value the planner
 // otherwise ANDed the year and price indexes over ~90k rows at 100k vehicles (650 ms).
+// Ties break on id, nearest first, like the facet index's (column, id) orders: the search
+// index answers these windows itself when it is current (facet_index.hpp
+// similar_candidates_from_index), and both paths must pick the same candidates. This query is
+// the fallback: start-up, the moment after an edit, and hidden cars (staff only).
 constexpr std::string_view kSimilarCandidates = R"sql(
 with t as materialized (
   select v.id, v.body_type, v.make, v.model, v.year, v.price_current_cents as p
@@ -37,10 +41,10 @@ with t as materialized (
     from public.vehicles c
     where c.visible and c.body_type = (select t.body_type from t)
       and c.price_current_cents >= (select t.p from t)
-      and c.price_current_cents <= (select (t.p * 10) / 7 from t)
+      and c.price_current_cents <= (select (t.p * 10 + 6) / 7 from t)
       and c.year + 0 between (select t.year - 5 from t) and (select t.year + 5 from t)
       and c.id <> $1::uuid
-    order by c.price_current_cents limit 24)
+    order by c.price_current_cents, c.id limit 24)
   union
   (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
     from public.vehicles c
@@ -49,19 +53,19 @@ with t as materialized (
       and c.price_current_cents >= (select (t.p * 7) / 10 from t)
       and c.year + 0 between (select t.year - 5 from t) and (select t.year + 5 from t)
       and c.id <> $1::uuid
-    order by c.price_current_cents desc limit 24)
+    order by c.price_current_cents desc, c.id desc limit 24)
   union
   (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
     from public.vehicles c
     where c.visible and c.make = (select t.make from t) and c.model = (select t.model from t)
       and c.year >= (select t.year from t) and c.id <> $1::uuid
-    order by c.year limit 8)
+    order by c.year, c.id limit 8)
   union
   (select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
     from public.vehicles c
     where c.visible and c.make = (select t.make from t) and c.model = (select t.model from t)
       and c.year < (select t.year from t) and c.id <> $1::uuid
-    order by c.year desc limit 8)
+    order by c.year desc, c.id desc limit 8)
 )
 select c.id, c.price_current_cents, c.year, c.body_type, c.make, c.model, c.mileage
 from candidates c

@@ -1,7 +1,9 @@
 // /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
 // One read-only transaction, every statement pipelined in one round trip; PostgreSQL
 // renders the JSON it can, the handler adds what needs C++ (signed media URLs, payment
-// estimates, test-drive slots, schema.org JSON-LD, similarity ranking).
+// estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before the read,
+// from the facet index's candidates, so their cards ride in the same round trip; without a
+// current index, PostgreSQL reads the candidates and the cards take a second trip.
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "api/facet_index.hpp"
 #include "api/inventory_cache.hpp"
 #include "api/json_text.hpp"
 #include "api/media_urls.hpp"
@@ -350,83 +353,113 @@ std::string base_url(const Request& req) {
 }
 
 // ------------------------------------------------------------------------ building
-std::vector<db::Query> statements_for(Section section, const std::string& id) {
-  std::vector<db::Query> q;
-  q.push_back(db::Query{kVehicleSql, {id}});
-  if (section == Section::page || section == Section::media)
-    q.push_back(db::Query{kMediaSql, {id}});
-  if (section == Section::page || section == Section::price_history)
-    q.push_back(db::Query{kPriceHistorySql, {id}});
-  if (section == Section::page) q.push_back(db::Query{kReviewsSql, {id}});
-  if (section == Section::page || section == Section::similar)
-    q.push_back(db::Query{similar_candidates_sql(), {id}});
-  if (section == Section::page) q.push_back(db::Query{kTestDriveStartsSql, {id}});
-  return q;
+// One section's reads, in one round trip, and where each result lands (-1: not read).
+struct SectionReads {
+  std::vector<db::Query> statements;
+  int media = -1, history = -1, reviews = -1, candidates = -1, cards = -1, bookings = -1;
+
+  int add(db::Query q) {
+    statements.push_back(std::move(q));
+    return static_cast<int>(statements.size()) - 1;
+  }
+};
+
+// The vehicle row comes first (index 0). With `ranked` (similar cars ranked from the facet
+// index before any read) the winners' cards ride along; otherwise the candidates are read
+// and ranked, and their cards take a second round trip.
+SectionReads reads_for(Section section, const std::string& id,
+                       const std::vector<domain::SimilarVehicle>* ranked) {
+  SectionReads r;
+  r.add(db::Query{kVehicleSql, {id}});
+  bool page = section == Section::page;
+  if (page || section == Section::media) r.media = r.add(db::Query{kMediaSql, {id}});
+  if (page || section == Section::price_history)
+    r.history = r.add(db::Query{kPriceHistorySql, {id}});
+  if (page) r.reviews = r.add(db::Query{kReviewsSql, {id}});
+  if (page || section == Section::similar) {
+    if (ranked == nullptr) {
+      r.candidates = r.add(db::Query{similar_candidates_sql(), {id}});
+    } else if (!ranked->empty()) {
+      r.cards = r.add(similar_cards_query(*ranked));
+    }
+  }
+  if (page) r.bookings = r.add(db::Query{kTestDriveStartsSql, {id}});
+  return r;
+}
+
+// The similar cars ranked from the facet index when it is current and holds the car.
+std::optional<std::vector<domain::SimilarVehicle>> ranked_from_index(Request& req,
+                                                                     const std::string& id,
+                                                                     std::size_t limit) {
+  const auto& url = req.services->config.database_url;
+  auto version = committed_inventory_version(url);
+  if (!version) return std::nullopt;
+  auto found = similar_candidates_from_index(url, *version, id);
+  if (!found) return std::nullopt;
+  return domain::rank_similar(found->target, found->candidates, limit);
 }
 
 // The response body of one section, or nullopt when the caller may not see the vehicle.
 asio::awaitable<std::optional<std::string>> build_body(Request& req, Section section,
                                                        const std::string& id,
                                                        std::size_t similar_limit) {
-  auto statements = statements_for(section, id);
-  // Each read is a read-only transaction of one round trip, which the pool may send along
-  // with other requests' (PgPool::run_segment). With similar vehicles, a second one renders
-  // the cards of the ranked winners only (8 of ~64 candidates); it filters on visibility
-  // itself, so reading it under a later snapshot is harmless.
   bool ranks_similar = section == Section::page || section == Section::similar;
+  std::size_t limit = section == Section::page ? kSimilarOnPage : similar_limit;
+  std::optional<std::vector<domain::SimilarVehicle>> ranked;
+  if (ranks_similar) ranked = ranked_from_index(req, id, limit);
+  auto reads = reads_for(section, id, ranked ? &*ranked : nullptr);
+  // Each read is a read-only transaction of one round trip, which the pool may send along
+  // with other requests' (PgPool::run_segment).
   std::vector<db::PgResult> results;
   {
     db::Transaction tx(req.services->db, http::db_identity(req), true);
-    results = co_await tx.batch_and_commit(std::move(statements));
+    results = co_await tx.batch_and_commit(std::move(reads.statements));
   }
   const auto& vehicle = results.at(0);
   if (vehicle.empty()) co_return std::nullopt;
-  const auto target = vehicle_features(vehicle, 0);
-  std::vector<domain::SimilarVehicle> ranked;
   db::PgResult similar_cards;
-  if (ranks_similar) {
-    std::size_t candidates = section == Section::page ? 4 : 1;  // statements_for's order
-    std::size_t limit = section == Section::page ? kSimilarOnPage : similar_limit;
-    ranked = rank_similar_rows(results.at(candidates), target, limit);
+  if (reads.cards >= 0)
+    similar_cards = std::move(results.at(static_cast<std::size_t>(reads.cards)));
+  if (reads.candidates >= 0) {
+    // Without the index: rank the candidates read, then render the winners' cards in a
+    // second read (it filters on visibility itself, so a later snapshot is harmless).
+    ranked = rank_similar_rows(results.at(static_cast<std::size_t>(reads.candidates)),
+                               vehicle_features(vehicle, 0), limit);
+    if (!ranked->empty()) {
+      db::Transaction tx(req.services->db, http::db_identity(req), true);
+      db::Query cards = similar_cards_query(*ranked);  // named: g++ 12 and co_await temporaries
+      similar_cards = co_await tx.query_and_commit(std::move(cards));
+    }
   }
-  if (!ranked.empty()) {
-    db::Transaction tx(req.services->db, http::db_identity(req), true);
-    db::Query cards = similar_cards_query(ranked);  // named: g++ 12 and co_await temporaries
-    similar_cards = co_await tx.query_and_commit(std::move(cards));
-  }
+  if (!ranked) ranked.emplace();
+  auto at = [&results](int index) -> const db::PgResult& {
+    return results.at(static_cast<std::size_t>(index));
+  };
 
   const auto now = std::chrono::system_clock::now();
   const MediaUrls urls(req.services->url_signer, base_url(req), now);
-  std::size_t next = 1;
   switch (section) {
-    case Section::media: {
-      auto media = media_json(results.at(next), urls);
-      co_return "{\"data\":" + json::serialize(media) + "}";
-    }
+    case Section::media:
+      co_return "{\"data\":" + json::serialize(media_json(at(reads.media), urls)) + "}";
     case Section::price_history:
-      co_return "{\"data\":" + std::string(results.at(next).text(0, 0)) + "}";
+      co_return "{\"data\":" + std::string(at(reads.history).text(0, 0)) + "}";
     case Section::similar:
-      co_return "{\"data\":" + similar_cards_json(similar_cards, ranked, urls) + "}";
+      co_return "{\"data\":" + similar_cards_json(similar_cards, *ranked, urls) + "}";
     case Section::page:
       break;
   }
-  const auto& media_rows = results.at(next++);
-  const auto& history = results.at(next++);
-  const auto& reviews = results.at(next++);
-  ++next;  // the similar candidates: ranked above
-  const auto& bookings = results.at(next++);
-  auto media = media_json(media_rows, urls);
+  auto media = media_json(at(reads.media), urls);
   std::string members;
   auto add = [&members](std::string_view key, std::string_view value) {
     if (!members.empty()) members += ',';
     members += json_text::member(key, value);
   };
   add("media", json::serialize(media));
-  add("price_history", history.text(0, 0));
-  add("reviews", reviews.text(0, 0));
-  add("similar_vehicles", similar_cards_json(similar_cards, ranked, urls));
-  add("financing", json::serialize(financing_json(target.price)));
-  add("availability", json::serialize(availability_json(vehicle, bookings, now)));
+  add("price_history", at(reads.history).text(0, 0));
+  add("reviews", at(reads.reviews).text(0, 0));
+  add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
+  add("financing", json::serialize(financing_json(vehicle_features(vehicle, 0).price)));
+  add("availability", json::serialize(availability_json(vehicle, at(reads.bookings), now)));
   add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
   co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
 }

@@ -11,9 +11,11 @@
 #include <string>
 #include <thread>
 
+#include "api/similar_vehicles.hpp"
 #include "cli/pg_blocking.hpp"
 #include "domain/money.hpp"
 #include "domain/payment.hpp"
+#include "domain/similarity.hpp"
 #include "harness.hpp"
 
 namespace forecourt::testing {
@@ -252,6 +254,56 @@ TEST_F(VehicleDetail, SimilarVehiclesRankSensibly) {
   const auto& top = page.at("data").at("similar_vehicles").as_array();
   for (std::size_t i = 0; i < top.size(); ++i) {
     EXPECT_EQ(top[i].at("id").as_string(), cards.at(i).at("id").as_string());
+  }
+}
+
+// The facet index answers the four candidate windows itself when it is current; its
+// ranking must be exactly what the SQL candidates (the fallback) give, ties included.
+TEST_F(VehicleDetail, SimilarFromTheIndexEqualsTheSqlCandidatesRanking) {
+  for (int i = 0; i < 100; ++i) {  // until the index is current (search says so)
+    auto doc = get_json("/inventory/search?page_size=1&page=" + std::to_string(700 + i));
+    if (doc.at("meta").at("facet_source").as_string() == "index") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  auto features = [](const std::vector<std::string>& row) {
+    domain::VehicleFeatures f;
+    f.id = row.at(0);
+    f.price = domain::Cents{std::stoll(row.at(1))};
+    f.year = std::stoi(row.at(2));
+    f.body_type = row.at(3);
+    f.make = row.at(4);
+    f.model = row.at(5);
+    f.mileage = std::stoi(row.at(6));
+    return f;
+  };
+  // Cars of every body type, cheap and dear, common and rare models.
+  auto picks = admin_->rows(
+      "select distinct on (body_type) id::text from public.vehicles where visible "
+      "order by body_type, price_current_cents desc, id");
+  auto more = admin_->rows(
+      "select id::text from public.vehicles where visible order by md5(id::text) limit 12");
+  picks.insert(picks.end(), more.begin(), more.end());
+  ASSERT_GE(picks.size(), 15U);
+  for (const auto& pick : picks) {
+    const std::string& id = pick.at(0);
+    auto target = features(
+        admin_->rows("select id::text, price_current_cents, year, body_type, make, model, mileage "
+                     "from public.vehicles where id = $1",
+                     {id})[0]);
+    std::vector<domain::VehicleFeatures> candidates;
+    for (const auto& row : admin_->rows(
+             "select c.id::text, c.price_current_cents, c.year, c.body_type, c.make, c.model, "
+             "c.mileage from (" +
+                 std::string(api::similar_candidates_sql()) + ") c",
+             {id}))
+      candidates.push_back(features(row));
+    std::vector<std::string> want;
+    for (const auto& r : domain::rank_similar(target, candidates, 24)) want.push_back(r.id);
+    std::vector<std::string> got;
+    auto similar = get_json("/vehicles/" + id + "/similar?limit=24");  // named: outlives the loop
+    for (const auto& card : similar.at("data").as_array())
+      got.emplace_back(card.at("id").as_string());
+    EXPECT_EQ(got, want) << id;
   }
 }
 
