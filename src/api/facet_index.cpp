@@ -634,8 +634,9 @@ class Pager {
         q_.beyond_window() ? 0 : std::min(q_.page_size, kMaxResultWindow - q_.offset());
     if (limit <= 0 || total <= 0) return {};
     auto want = static_cast<std::size_t>(q_.offset() + limit);
-    bool walked = walks(total, want);
-    std::vector<Entry> rows = walked ? walk(all, want) : collect(all, total);
+    std::optional<std::vector<Entry>> walked;
+    if (walks(total, want)) walked = walk(all, want, visit_budget(total));
+    std::vector<Entry> rows = walked ? std::move(*walked) : collect(all, total);
     if (!walked || keys_.size() > 1) {  // a walk of one key is in order already
       auto end = rows.begin() + static_cast<std::ptrdiff_t>(std::min(want, rows.size()));
       auto before = [this](const Entry& a, const Entry& b) { return this->before(a, b); };
@@ -665,13 +666,18 @@ class Pager {
     if (!d_.orders_ready() || keys_.front().by == OrderBy::relevance) return false;
     double visits =
         static_cast<double>(want) * static_cast<double>(d_.size()) / static_cast<double>(total);
-    return visits < 4.0 * static_cast<double>(total);
+    return visits < static_cast<double>(visit_budget(total));
   }
+  // Filters correlated with the order break that estimate (condition=used sorted by mileage
+  // walks past every new car first): a walk gives up after this many visits and the
+  // filtered set is sorted instead, so a page costs at most about twice the better way.
+  static std::size_t visit_budget(long long total) { return 4 * static_cast<std::size_t>(total); }
 
   // The first key's order, narrowed to the query's own range on that column (price_min with
   // price ascending would otherwise walk past every cheaper car), until `want` slots pass;
   // with more keys, on to the end of the last one's tie, so the others can reorder it.
-  [[nodiscard]] std::vector<Entry> walk(const Bitmap& all, std::size_t want) const {
+  [[nodiscard]] std::optional<std::vector<Entry>> walk(const Bitmap& all, std::size_t want,
+                                                       std::size_t budget) const {
     const Key first = keys_.front();
     const auto& order = d_.order(first.by);
     auto [lo, hi] = column_range(first.by);
@@ -684,7 +690,13 @@ class Pager {
     bool ties_matter = keys_.size() > 1;
     std::vector<Entry> rows;
     rows.reserve(want);
+    std::size_t visits = 0;
+    bool gave_up = false;
     auto take = [&](std::uint32_t slot) {  // false: stop
+      if (++visits > budget) {
+        gave_up = true;
+        return false;
+      }
       if (!all.test(slot)) return true;
       if (rows.size() >= want &&
           (!ties_matter || d_.column(first.by, slot) != d_.column(first.by, rows.back().slot)))
@@ -701,6 +713,7 @@ class Pager {
         if (!take(*it)) break;
       }
     }
+    if (gave_up) return std::nullopt;
     return rows;
   }
 

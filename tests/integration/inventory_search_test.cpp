@@ -488,6 +488,10 @@ TEST_F(InventorySearch, IndexPagesAreExactlyTheSqlOrder) {
        "v.year desc, v.id desc", 2},
       {"sort=mileage:asc&mileage_max=40000&condition=used", "",
        "v.mileage <= 40000 and v.condition = 'used'", "v.mileage, v.id", 3},
+      // Filters correlated with the order: the walk passes every used car before the first
+      // new one, gives up, and the filtered set is sorted instead.
+      {"sort=mileage:desc&condition=new&body_type=sedan", "",
+       "v.condition = 'new' and v.body_type = 'sedan'", "v.mileage desc, v.id desc", 2, 10},
       // Few matches: the filtered set is sorted instead of walked.
       {"sort=created_at:asc&make=BMW&transmission=automatic", "",
        "v.make = 'BMW' and v.transmission = 'automatic'", "v.created_at, v.id"},
