@@ -105,6 +105,23 @@ long long shared_blocks(const std::vector<Word>& occupied, const Bitmap& value) 
   return n;
 }
 
+// f(slot) for every set bit of a value bitmap, in slot order, over its occupied blocks.
+template <class F>
+void for_each_slot(const Bitmap& value, const F& f) {
+  for (std::size_t i = 0; i < value.blocks.size(); ++i) {
+    for (Word b = value.blocks[i]; b != 0; b &= b - 1) {
+      std::size_t first =
+          (i * kWordBits + static_cast<std::size_t>(std::countr_zero(b))) * kBlockWords;
+      std::size_t end = std::min(first + kBlockWords, value.w.size());
+      for (std::size_t w = first; w < end; ++w) {
+        for (Word bits = value.w[w]; bits != 0; bits &= bits - 1)
+          f(static_cast<std::uint32_t>(w * kWordBits +
+                                       static_cast<std::size_t>(std::countr_zero(bits))));
+      }
+    }
+  }
+}
+
 // |mask AND value|, reading only the blocks both may hold.
 long long count_in_blocks(const Bitmap& mask, const std::vector<Word>& occupied,
                           const Bitmap& value) {
@@ -630,8 +647,7 @@ class Pager {
   }
 
   std::vector<std::string> page(const Bitmap& all, long long total) const {
-    long long limit =
-        q_.beyond_window() ? 0 : std::min(q_.page_size, kMaxResultWindow - q_.offset());
+    long long limit = q_.page_limit();
     if (limit <= 0 || total <= 0) return {};
     auto want = static_cast<std::size_t>(q_.offset() + limit);
     std::optional<std::vector<Entry>> walked;
@@ -1011,7 +1027,7 @@ class SimilarFinder {
                d_.year_[s] <= window.year_max;
       };
       nearest(OrderBy::price, d_.price_[t_], window.price_min.count(), window.price_max.count(),
-              kNearestPrices, fits, out);
+              kNearestPrices, fits, kBody, body, out);
     }
     std::uint16_t make = code(kMake, t_);
     std::uint16_t model = code(kModel, t_);
@@ -1019,7 +1035,8 @@ class SimilarFinder {
       auto fits = [&](std::uint32_t s) {
         return code(kModel, s) == model && code(kMake, s) == make;
       };
-      nearest(OrderBy::year, d_.year_[t_], INT64_MIN, INT64_MAX, kNearestYears, fits, out);
+      nearest(OrderBy::year, d_.year_[t_], INT64_MIN, INT64_MAX, kNearestYears, fits, kModel, model,
+              out);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -1046,16 +1063,35 @@ class SimilarFinder {
 
   // In `by`'s order (column, id): up to `limit` slots passing `fits` from the target's value
   // upwards while the column is <= hi, and up to `limit` below it while it is >= lo, nearest
-  // first, the target itself skipped.
+  // first, the target itself skipped. Every slot passing `fits` has code `code` in dim
+  // `pool` (its body type, or its model). Walking the order is short for a common body type
+  // or model; for a rare one (a van, an old car's year window, a model with few cars) it would
+  // pass most of the inventory, so after as many visits as that code has cars, its bitmap is
+  // read instead.
   template <class Fits>
   void nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi, std::size_t limit,
-               const Fits& fits, std::vector<std::uint32_t>& out) const {
+               const Fits& fits, Dim pool, std::uint16_t code,
+               std::vector<std::uint32_t>& out) const {
+    const Dimension& dim = d_.dims_[pool];
+    auto budget = static_cast<std::size_t>(dim.count[code]);
+    std::size_t first = out.size();
+    if (walk_nearest(by, value, lo, hi, limit, fits, budget, out)) return;
+    out.resize(first);
+    scan_nearest(by, value, lo, hi, limit, fits, dim.bits[code], out);
+  }
+
+  template <class Fits>
+  bool walk_nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi,
+                    std::size_t limit, const Fits& fits, std::size_t budget,
+                    std::vector<std::uint32_t>& out) const {
     const auto& order = d_.order(by);
     auto at =
         std::lower_bound(order.begin(), order.end(), value,
                          [&](std::uint32_t s, std::int64_t v) { return d_.column(by, s) < v; });
+    std::size_t visits = 0;
     std::size_t taken = 0;
     for (auto it = at; it != order.end() && taken < limit && d_.column(by, *it) <= hi; ++it) {
+      if (++visits > budget) return false;
       if (*it != t_ && fits(*it)) {
         out.push_back(*it);
         ++taken;
@@ -1065,11 +1101,38 @@ class SimilarFinder {
     for (auto it = at; it != order.begin() && taken < limit;) {
       --it;
       if (d_.column(by, *it) < lo) break;
+      if (++visits > budget) return false;
       if (*it != t_ && fits(*it)) {
         out.push_back(*it);
         ++taken;
       }
     }
+    return true;
+  }
+
+  // The same from the pool's slots: those in [lo, hi] split at the target's value, each side
+  // sorted by (column, id) from the target outwards.
+  template <class Fits>
+  void scan_nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi,
+                    std::size_t limit, const Fits& fits, const Bitmap& pool,
+                    std::vector<std::uint32_t>& out) const {
+    std::vector<std::uint32_t> above;
+    std::vector<std::uint32_t> below;
+    for_each_slot(pool, [&](std::uint32_t s) {
+      std::int64_t v = d_.column(by, s);
+      if (s == t_ || v < lo || v > hi || !fits(s)) return;
+      (v >= value ? above : below).push_back(s);
+    });
+    auto less = [&](std::uint32_t a, std::uint32_t b) { return d_.order_less(by, a, b); };
+    auto more = [&](std::uint32_t a, std::uint32_t b) { return d_.order_less(by, b, a); };
+    auto take = [&](std::vector<std::uint32_t>& side, const auto& nearer) {
+      std::size_t n = std::min(limit, side.size());
+      std::partial_sort(side.begin(), side.begin() + static_cast<std::ptrdiff_t>(n), side.end(),
+                        nearer);
+      out.insert(out.end(), side.begin(), side.begin() + static_cast<std::ptrdiff_t>(n));
+    };
+    take(above, less);
+    take(below, more);
   }
 
   const FacetData& d_;
