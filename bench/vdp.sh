@@ -38,6 +38,13 @@ for cache in false true; do
     "$bin/forecourt" serve >"$work/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/meta/live" && break; sleep 0.1; done
+  # The facet index (similar-car candidates come from it) loads in the background once a
+  # request names the inventory version: wait until it answers, as bench/inventory.sh does.
+  for _ in $(seq 1 300); do
+    curl -fs "http://127.0.0.1:$port/inventory/search?page_size=1&year_min=1901&page=$RANDOM" |
+      grep -q '"facet_source":"index"' && break
+    sleep 1
+  done
   # Warm-up, not measured (see bench/inventory.sh): the backends map the pages of these ids.
   wrk -t2 -c"$conns" -d"${warmup}s" -s bench/vdp.lua "http://127.0.0.1:$port" >/dev/null
   info "GET /vehicles/{id}, CACHE_ENABLED=$cache: wrk -t2 -c$conns -d${duration}s (after a ${warmup} s warm-up)"
