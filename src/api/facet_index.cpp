@@ -255,7 +255,7 @@ struct Dimension {
   std::vector<std::uint16_t> col;
   std::vector<std::string> label;  // code -> facet key ("" for 0)
   std::vector<Bitmap> bits;        // code -> slots (empty vector until first used)
-  std::vector<long long> count;    // code -> visible cars
+  std::vector<long long> count;    // code -> visible cars (code 0 of a text dim: NULLs)
   std::unordered_map<std::string, std::uint16_t> code_of;
   bool ordered_by_code = false;  // year and buckets: output in code order, not by label
 
@@ -549,7 +549,10 @@ class FacetData {
   void set_code(Dim d, std::size_t slot, std::uint16_t code) {
     Dimension& dim = dims_[d];
     dim.col[slot] = code;
-    if (code == 0 && is_text(d)) return;  // NULL text: no bitmap (never counted)
+    if (code == 0 && is_text(d)) {  // NULL text: no bitmap, never in a facet
+      ++dim.count[0];
+      return;
+    }
     auto& bits = dim.bits[code];
     if (bits.w.empty()) {
       bits.w.assign(capacity_ / kWordBits, 0);
@@ -585,7 +588,10 @@ class FacetData {
     for (std::size_t d = 0; d < kDims; ++d) {
       Dimension& dim = dims_[d];
       std::uint16_t code = dim.col[slot];
-      if (code == 0 && is_text(d)) continue;
+      if (code == 0 && is_text(d)) {
+        --dim.count[0];
+        continue;
+      }
       dim.bits[code].reset(slot);
       --dim.count[code];
     }
@@ -946,19 +952,34 @@ class Counter {
     // A dense AND+popcount streams one word pair per 64 slots of the shared blocks; the
     // sparse pass costs a few loads per member and dim.
     std::vector<Dim> sparse;
+    std::vector<long long> shared;
     for (Dim d : group) {
       const Dimension& dim = d_.dims_[d];
       counts[d].assign(dim.label.size(), 0);
+      shared.assign(dim.bits.size(), 0);
       long long words = 0;
-      for (const auto& b : dim.bits) words += b.w.empty() ? 0 : shared_blocks(occupied, b);
+      std::size_t widest = SIZE_MAX;  // the value sharing the most blocks with the mask
+      for (std::size_t c = 0; c < dim.bits.size(); ++c) {
+        if (dim.bits[c].w.empty()) continue;
+        shared[c] = shared_blocks(occupied, dim.bits[c]);
+        words += shared[c];
+        if (widest == SIZE_MAX || shared[c] > shared[widest]) widest = c;
+      }
       words *= static_cast<long long>(kBlockWords);
       if (members * 4 < words) {
         sparse.push_back(d);
         continue;
       }
+      // Every member has exactly one value of a dimension without NULLs, so the widest
+      // value's count is what the others leave: one bitmap fewer to read.
+      bool no_nulls = !is_text(d) || dim.count[0] == 0;
+      long long others = 0;
       for (std::size_t c = 0; c < dim.bits.size(); ++c) {
-        if (!dim.bits[c].w.empty()) counts[d][c] = count_in_blocks(mask, occupied, dim.bits[c]);
+        if (shared[c] == 0 || (no_nulls && c == widest)) continue;
+        counts[d][c] = count_in_blocks(mask, occupied, dim.bits[c]);
+        others += counts[d][c];
       }
+      if (no_nulls && widest != SIZE_MAX) counts[d][widest] = members - others;
     }
     if (sparse.empty()) return;
     for (std::size_t w = 0; w < words_; ++w) {
