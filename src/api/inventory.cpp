@@ -420,8 +420,9 @@ json::value listing_schema(bool with_facets) {
        {{"type", "string"},
         {"enum", json::array{"index", "database"}},
         {"description",
-         "Where the facet counts came from: the in-memory facet index (current for this "
-         "inventory version) or PostgreSQL (identical counts, slower)."}}}};
+         "Where the total, facets and page order came from: the in-memory search index "
+         "(current for this inventory version; PostgreSQL renders the cards) or PostgreSQL "
+         "alone (identical results, slower)."}}}};
   if (with_facets) {
     json::object facets_props;
     for (const char* f : {"make", "model", "body_type", "fuel", "transmission", "color",
