@@ -23,6 +23,7 @@
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "api/inventory_cache.hpp"
@@ -1350,10 +1351,16 @@ class FacetIndex {
     ok = command_ok(PQexec(c, ok ? "commit" : "rollback"), PGRES_COMMAND_OK) && ok;
     if (!ok) return false;
     bool resort = changed.size() > kPatchOrdersUpTo;
+    // Cars still visible are upserted in place (a price change moves the car within each
+    // order by a short rotate); only those gone (hidden, deleted) are erased.
+    std::unordered_set<std::array<std::uint8_t, 16>, IdHash> still_visible;
+    for (const auto& row : rows) still_visible.insert(row.id);
     {
       std::unique_lock lock(mu_);
       if (resort) data_->drop_orders();
-      for (const auto& id : changed) data_->erase(id);
+      for (const auto& id : changed) {
+        if (!still_visible.contains(id)) data_->erase(id);
+      }
       for (const auto& row : rows) data_->upsert(row);
       data_->version = version;
       data_->snapshot = *snap;
