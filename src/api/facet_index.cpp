@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -331,6 +332,14 @@ constexpr const char* kColumns =
     "location_id::text, drivetrain, year, price_current_cents, mileage, is_special, "
     "(extract(epoch from created_at) * 1000000)::bigint";
 
+// An integer column's text (NOT NULL columns: PostgreSQL's own output, always well formed).
+std::int64_t integer_at(PGresult* r, int row, int column) {
+  const char* text = PQgetvalue(r, row, column);
+  std::int64_t v = 0;
+  std::from_chars(text, text + std::strlen(text), v);
+  return v;
+}
+
 VehicleRow parse_vehicle(PGresult* r, int i) {
   VehicleRow row;
   if (auto id = parse_uuid(PQgetvalue(r, i, 0))) row.id = *id;
@@ -339,11 +348,11 @@ VehicleRow parse_vehicle(PGresult* r, int i) {
     row.null[d] = PQgetisnull(r, i, c) != 0;
     if (!row.null[d]) row.text[d] = PQgetvalue(r, i, c);
   }
-  row.year = std::atoi(PQgetvalue(r, i, 10));
-  row.price_cents = std::atoll(PQgetvalue(r, i, 11));
-  row.mileage = std::atoll(PQgetvalue(r, i, 12));
+  row.year = static_cast<int>(integer_at(r, i, 10));
+  row.price_cents = integer_at(r, i, 11);
+  row.mileage = integer_at(r, i, 12);
   row.special = PQgetvalue(r, i, 13)[0] == 't';
-  row.created_us = std::atoll(PQgetvalue(r, i, 14));
+  row.created_us = integer_at(r, i, 14);
   return row;
 }
 
