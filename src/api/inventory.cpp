@@ -125,11 +125,8 @@ asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const I
               .facets = std::move(answer->facets_json),
               .facet_source = "index"};
   if (!answer->page.empty()) {
-    std::string ids = "{";
-    for (const auto& id : answer->page) ids.append(ids.size() > 1 ? "," : "").append(id);
-    ids += '}';
     db::Transaction tx(req.services->db, http::db_identity(req), true);
-    db::Query query{cards_by_ids_sql(), {std::move(ids)}};
+    db::Query query{cards_by_ids_sql(), {uuid_array_literal(answer->page)}};
     auto r = co_await tx.query_and_commit(std::move(query));
     out.cards = std::string(r.text(0, 0));
   }

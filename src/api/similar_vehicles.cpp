@@ -105,10 +105,10 @@ db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked)
     text.append(vehicles_by_ids_from_sql()).append(" order by w.n");
     return text;
   }();
-  std::string ids = "{";
-  for (const auto& r : ranked) ids.append(ids.size() > 1 ? "," : "").append(r.id);
-  ids += '}';
-  return db::Query{sql, {std::move(ids)}};
+  std::vector<std::string> ids;
+  ids.reserve(ranked.size());
+  for (const auto& r : ranked) ids.push_back(r.id);
+  return db::Query{sql, {uuid_array_literal(ids)}};
 }
 
 std::string similar_cards_json(const db::PgResult& cards,

@@ -12,6 +12,13 @@ std::string_view vehicles_by_ids_from_sql() {
          "join public.vehicles v on v.id = w.id and v.visible";
 }
 
+std::string uuid_array_literal(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (const auto& id : ids) out.append(out.size() > 1 ? "," : "").append(id);
+  out += '}';
+  return out;
+}
+
 std::string_view vehicle_card_json_sql() {
   // Filters and sorts elsewhere use the leakproof *_cents columns; here the numeric
   // columns are only rendered. The hero image is a subquery under vehicle_media's own

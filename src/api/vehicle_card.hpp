@@ -34,6 +34,9 @@ std::string_view vehicle_card_json_sql();
 // search index's page, the VDP's ranked similar cars.
 std::string_view vehicles_by_ids_from_sql();
 
+// Its $1: the ids (uuid text) as a uuid[] literal, "{id,id,...}".
+std::string uuid_array_literal(const std::vector<std::string>& ids);
+
 // Every JSON string "unsigned:<bucket>/<object>" in `json_text` becomes the signed URL
 // (api/media_urls.hpp: the one place media URLs are signed), or null.
 std::string sign_media_placeholders(std::string_view json_text, const MediaUrls& urls);

@@ -417,14 +417,15 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   }
   const auto& vehicle = results.at(0);
   if (vehicle.empty()) co_return std::nullopt;
+  const auto target = vehicle_features(vehicle, 0);
   db::PgResult similar_cards;
   if (reads.cards >= 0)
     similar_cards = std::move(results.at(static_cast<std::size_t>(reads.cards)));
   if (reads.candidates >= 0) {
     // Without the index: rank the candidates read, then render the winners' cards in a
     // second read (it filters on visibility itself, so a later snapshot is harmless).
-    ranked = rank_similar_rows(results.at(static_cast<std::size_t>(reads.candidates)),
-                               vehicle_features(vehicle, 0), limit);
+    ranked =
+        rank_similar_rows(results.at(static_cast<std::size_t>(reads.candidates)), target, limit);
     if (!ranked->empty()) {
       db::Transaction tx(req.services->db, http::db_identity(req), true);
       db::Query cards = similar_cards_query(*ranked);  // named: g++ 12 and co_await temporaries
@@ -458,7 +459,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   add("price_history", at(reads.history).text(0, 0));
   add("reviews", at(reads.reviews).text(0, 0));
   add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
-  add("financing", json::serialize(financing_json(vehicle_features(vehicle, 0).price)));
+  add("financing", json::serialize(financing_json(target.price)));
   add("availability", json::serialize(availability_json(vehicle, at(reads.bookings), now)));
   add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
   co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
