@@ -21,12 +21,10 @@ std::string uuid_array_literal(const std::vector<std::string>& ids) {
 
 std::string_view vehicle_card_json_sql() {
   // Filters and sorts elsewhere use the leakproof *_cents columns; here the numeric
-  // columns are only rendered. The hero image is a subquery under vehicle_media's own
-  // policies: since migration 20261125170100 the public one is a per-row EXISTS on the
-  // vehicle's primary key (it was a hashed sub-plan over every visible car, which is why
-  // vehicle_hero_path() existed), so each card costs one index-only probe of
-  // vehicle_media_hero_idx plus that key lookup. The security-definer function call it
-  // replaces cost twice as much (20 cards at 1M: 0.87 -> 0.35 ms, bench/README.md).
+  // columns are only rendered. The hero image is the row's own hero_image_path, which
+  // triggers derive from vehicle_media (migration 20261126080000): a sub-select there cost
+  // a media index descent plus, under anon, vehicle_media's per-row visibility probe, ~4 µs
+  // of PostgreSQL time per card (bench/README.md).
   static constexpr std::string_view sql =
       "json_build_object("
       "'id', v.id, 'title', v.title, "
@@ -36,8 +34,7 @@ std::string_view vehicle_card_json_sql() {
       "'year', v.year, 'make', v.make, 'model', v.model, 'trim', v.trim, "
       "'mileage', v.mileage, 'fuel', v.fuel, 'transmission', v.transmission, "
       "'condition', v.condition, "
-      "'media_hero_url', 'unsigned:' || (select m.path from public.vehicle_media m "
-      "where m.vehicle_id = v.id and m.kind = 'image' order by m.position limit 1), "
+      "'media_hero_url', 'unsigned:' || v.hero_image_path, "
       "'quick_specs', json_build_object('body_type', v.body_type, 'drivetrain', v.drivetrain, "
       "'color', v.color_ext, 'doors', v.doors, 'seats', v.seats), "
       "'is_new', v.condition = 'new', 'is_certified', v.condition = 'cpo', "
