@@ -79,10 +79,12 @@ struct SimilarCandidates {
   domain::VehicleFeatures target;
   std::vector<domain::VehicleFeatures> candidates;
 };
-// Nullopt when the index is not current for `version` or does not hold the car (a hidden
-// car, which only staff see: the SQL path serves them).
+// Only the `limit` best candidates come back (domain::rank_similar over them ranks them as it
+// would rank all of them). Nullopt when the index is not current for `version` or does not
+// hold the car (a hidden car, which only staff see: the SQL path serves them).
 std::optional<SimilarCandidates> similar_candidates_from_index(const std::string& database_url,
                                                                long long version,
-                                                               std::string_view vehicle_id);
+                                                               std::string_view vehicle_id,
+                                                               std::size_t limit);
 
 }  // namespace forecourt::api

@@ -246,19 +246,26 @@ constexpr std::chrono::minutes kTestDriveLength{30};
 constexpr std::chrono::minutes kTestDriveNotice{60};
 
 // Free test-drive slots of the next week from the location's sales hours, minus the car's
-// active bookings. A car without a location or with unreadable hours shows no slots.
-json::object availability_json(const db::PgResult& v, const db::PgResult& booked,
-                               std::chrono::system_clock::time_point now) {
-  json::object out{
-      {"timezone", nullptr}, {"slot_minutes", kTestDriveLength.count()}, {"days", json::array{}}};
-  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) return out;
-  out["timezone"] = v.text(0, "location_timezone");
+// active bookings, as JSON text: {"timezone", "slot_minutes", "days": [{"date", "slots"}]}.
+// A car without a location or with unreadable hours shows no slots. Written as text: a
+// week holds ~100 slots, and a JSON value per slot was ~10% of the page's server time.
+std::string availability_json(const db::PgResult& v, const db::PgResult& booked,
+                              std::chrono::system_clock::time_point now) {
+  auto document = [](std::string_view timezone, std::string_view days) {
+    return "{\"timezone\":" + std::string(timezone) +
+           ",\"slot_minutes\":" + std::to_string(kTestDriveLength.count()) +
+           ",\"days\":" + std::string(days) + "}";
+  };
+  const std::string none = document("null", "[]");
+  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours")))
+    return none;
+  const std::string timezone = json::serialize(json::string(v.text(0, "location_timezone")));
   boost::system::error_code ec;
   auto hours_doc = json::parse(v.text(0, "location_hours"), ec);
   auto first_day = parse_date(v.text(0, "local_today"));
-  if (ec || !first_day) return out;
+  if (ec || !first_day) return document(timezone, "[]");
   auto hours = domain::parse_location_hours(hours_doc, "sales");
-  if (!hours) return out;
+  if (!hours) return document(timezone, "[]");
   domain::SlotRequest request;
   request.first_day = *first_day;
   request.days = kAvailabilityDays;
@@ -271,27 +278,25 @@ json::object availability_json(const db::PgResult& v, const db::PgResult& booked
     request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.text(r, 0))});
   }
   auto slots = domain::available_slots(*hours, request);
-  if (!slots) return out;
-  json::array days;
-  json::array slots_of_day;
-  std::string current;
-  auto close_day = [&] {
-    if (!current.empty())
-      days.push_back(json::object{{"date", current}, {"slots", std::move(slots_of_day)}});
-    slots_of_day = json::array{};
-  };
+  if (!slots) return document(timezone, "[]");
+  // Slot times are "YYYY-MM-DDTHH:MM:SS+HH:MM": nothing in them needs escaping.
+  std::string days = "[";
+  std::optional<std::chrono::year_month_day> open_day;
   for (const auto& s : *slots) {
-    auto date = format_date(s.local_date);
-    if (date != current) {
-      close_day();
-      current = date;
+    if (s.local_date != open_day) {
+      if (open_day) days += "]},";
+      open_day = s.local_date;
+      days += "{\"date\":\"" + format_date(s.local_date) + "\",\"slots\":[";
+    } else {
+      days += ',';
     }
-    slots_of_day.push_back(
-        json::value(domain::format_local_time(s.start, request.utc_offset_minutes)));
+    days += '"';
+    days += domain::format_local_time(s.start, request.utc_offset_minutes);
+    days += '"';
   }
-  close_day();
-  out["days"] = std::move(days);
-  return out;
+  if (open_day) days += "]}";
+  days += ']';
+  return document(timezone, days);
 }
 
 domain::VehicleCondition condition_of(std::string_view c) {
@@ -394,7 +399,7 @@ std::optional<std::vector<domain::SimilarVehicle>> ranked_from_index(Request& re
   const auto& url = req.services->config.database_url;
   auto version = committed_inventory_version(url);
   if (!version) return std::nullopt;
-  auto found = similar_candidates_from_index(url, *version, id);
+  auto found = similar_candidates_from_index(url, *version, id, limit);
   if (!found) return std::nullopt;
   return domain::rank_similar(found->target, found->candidates, limit);
 }
@@ -460,7 +465,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   add("reviews", at(reads.reviews).text(0, 0));
   add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
   add("financing", json::serialize(financing_json(target.price)));
-  add("availability", json::serialize(availability_json(vehicle, at(reads.bookings), now)));
+  add("availability", availability_json(vehicle, at(reads.bookings), now));
   add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
   co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
 }

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "auth/base64url.hpp"
+
 namespace forecourt::storage {
 namespace {
 
@@ -19,6 +21,21 @@ TEST(SignedUrl, HasSupabaseShapeAndVerifies) {
       << url;
   auto ok = signer.verify(token_of(url), "vehicle-media", "v1/front 1.jpg", kNow + 59);
   EXPECT_TRUE(ok.ok());
+}
+
+// Storage's token: header {"alg":"HS256","typ":"JWT"}, claims url, scope, iat, exp in that
+// order; a path with characters JSON must escape still round-trips.
+TEST(SignedUrl, TokenCarriesStorageClaims) {
+  UrlSigner signer(kSecret);
+  auto token = token_of(signer.sign("b", "dir/say \"hi\"\\.jpg", std::chrono::seconds(60), kNow));
+  auto first = token.find('.');
+  auto last = token.rfind('.');
+  EXPECT_EQ(auth::base64url_decode(token.substr(0, first)).value(),
+            R"({"alg":"HS256","typ":"JWT"})");
+  EXPECT_EQ(
+      auth::base64url_decode(token.substr(first + 1, last - first - 1)).value(),
+      R"({"url":"b/dir/say \"hi\"\\.jpg","scope":"download","iat":1800000000,"exp":1800000060})");
+  EXPECT_TRUE(signer.verify(token, "b", "dir/say \"hi\"\\.jpg", kNow).ok());
 }
 
 TEST(SignedUrl, ExpiresAtExp) {
