@@ -71,12 +71,37 @@ __attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount(c
   return c;
 }
 
-__attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount_and(const Word* a,
-                                                                                   const Word* b,
-                                                                                   std::size_t n) {
+__attribute__((target_clones("avx2", "popcnt", "default"))) long long popcount_and_words(
+    const Word* a, const Word* b, std::size_t n) {
   long long c = 0;
   for (std::size_t i = 0; i < n; ++i) c += std::popcount(a[i] & b[i]);
   return c;
+}
+
+// Eight words per instruction where the CPU counts bits in vectors (AVX-512 VPOPCNTDQ: Ice
+// Lake and later, Zen 4). The facet counts are this loop: it was ~30% of the search mix's
+// server time at 1M with one popcnt per word, which the compiler does not vectorise.
+__attribute__((target("avx512f,avx512vpopcntdq"))) long long popcount_and_avx512(const Word* a,
+                                                                                 const Word* b,
+                                                                                 std::size_t n) {
+  __m512i sum = _mm512_setzero_si512();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m512i both = _mm512_and_si512(_mm512_loadu_si512(a + i), _mm512_loadu_si512(b + i));
+    sum = _mm512_add_epi64(sum, _mm512_popcnt_epi64(both));
+  }
+  // Summed from memory: GCC 12's _mm512_reduce_add_epi64 trips -Wuninitialized.
+  std::array<long long, 8> lanes{};
+  _mm512_storeu_si512(lanes.data(), sum);
+  long long c = 0;
+  for (long long lane : lanes) c += lane;
+  for (; i < n; ++i) c += std::popcount(a[i] & b[i]);
+  return c;
+}
+
+long long popcount_and(const Word* a, const Word* b, std::size_t n) {
+  static const bool vector_popcount = __builtin_cpu_supports("avx512vpopcntdq") != 0;
+  return vector_popcount ? popcount_and_avx512(a, b, n) : popcount_and_words(a, b, n);
 }
 
 // Words of blocks: one bit per kBlockWords words (rounded up to whole words).
