@@ -256,9 +256,8 @@ std::string availability_json(const db::PgResult& v, const db::PgResult& booked,
            ",\"slot_minutes\":" + std::to_string(kTestDriveLength.count()) +
            ",\"days\":" + std::string(days) + "}";
   };
-  const std::string none = document("null", "[]");
   if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours")))
-    return none;
+    return document("null", "[]");
   const std::string timezone = json::serialize(json::string(v.text(0, "location_timezone")));
   boost::system::error_code ec;
   auto hours_doc = json::parse(v.text(0, "location_hours"), ec);
@@ -286,7 +285,7 @@ std::string availability_json(const db::PgResult& v, const db::PgResult& booked,
     if (s.local_date != open_day) {
       if (open_day) days += "]},";
       open_day = s.local_date;
-      days += "{\"date\":\"" + format_date(s.local_date) + "\",\"slots\":[";
+      days += R"({"date":")" + format_date(s.local_date) + R"(","slots":[)";
     } else {
       days += ',';
     }

@@ -26,8 +26,9 @@ TEST(SignedUrl, HasSupabaseShapeAndVerifies) {
 // Storage's token: header {"alg":"HS256","typ":"JWT"}, claims url, scope, iat, exp in that
 // order; a path with characters JSON must escape still round-trips.
 TEST(SignedUrl, TokenCarriesStorageClaims) {
+  constexpr std::string_view kPath = R"(dir/say "hi"\.jpg)";
   UrlSigner signer(kSecret);
-  auto token = token_of(signer.sign("b", "dir/say \"hi\"\\.jpg", std::chrono::seconds(60), kNow));
+  auto token = token_of(signer.sign("b", kPath, std::chrono::seconds(60), kNow));
   auto first = token.find('.');
   auto last = token.rfind('.');
   EXPECT_EQ(auth::base64url_decode(token.substr(0, first)).value(),
@@ -35,7 +36,7 @@ TEST(SignedUrl, TokenCarriesStorageClaims) {
   EXPECT_EQ(
       auth::base64url_decode(token.substr(first + 1, last - first - 1)).value(),
       R"({"url":"b/dir/say \"hi\"\\.jpg","scope":"download","iat":1800000000,"exp":1800000060})");
-  EXPECT_TRUE(signer.verify(token, "b", "dir/say \"hi\"\\.jpg", kNow).ok());
+  EXPECT_TRUE(signer.verify(token, "b", kPath, kNow).ok());
 }
 
 TEST(SignedUrl, ExpiresAtExp) {
