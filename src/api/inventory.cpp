@@ -95,7 +95,7 @@ TextMatches parse_text_matches(const db::PgResult& r) {
 }
 
 struct Listing {
-  std::string cards;  // JSON array, hero URLs still placeholders
+  std::string cards;  // JSON array (CardRenderer)
   long long total = 0;
   std::optional<std::string> facets;  // JSON object (with facets)
   const char* facet_source = "database";
@@ -104,7 +104,8 @@ struct Listing {
 // The search from the index when it is current for the inventory version: PostgreSQL gives
 // only free text's matches (when q is given) and renders the page's cards by id. Nullopt
 // when the index is not current (start-up, the moment right after an edit).
-asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const InventoryQuery& q) {
+asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const InventoryQuery& q,
+                                                           const MediaUrls& urls) {
   const auto& url = req.services->config.database_url;
   auto version = committed_inventory_version(url);
   if (!version || !index_can_sort(q.sort) || !facet_index_current(url, *version))
@@ -128,31 +129,33 @@ asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const I
     db::Transaction tx(req.services->db, http::db_identity(req), true);
     db::Query query{cards_by_ids_sql(), {uuid_array_literal(answer->page)}};
     auto r = co_await tx.query_and_commit(std::move(query));
-    out.cards = std::string(r.text(0, 0));
+    out.cards = CardRenderer(r, 0, urls).array();
   }
   co_return out;
 }
 
 // Everything in one SQL statement: cards, total and (for search) the facets.
-asio::awaitable<Listing> listing_from_sql(Request& req, const InventoryQuery& q) {
+asio::awaitable<Listing> listing_from_sql(Request& req, const InventoryQuery& q,
+                                          const MediaUrls& urls) {
   auto built = build_inventory_sql(q);
   db::Transaction tx(req.services->db, http::db_identity(req), true);
   db::Query query{built.sql, std::move(built.params)};
   auto r = co_await tx.query_and_commit(std::move(query));
-  Listing out{.cards = std::string(r.text(0, 0)), .total = std::stoll(std::string(r.text(0, 1)))};
-  if (q.with_facets) out.facets = std::string(r.text(0, 2));
+  Listing out{.cards = CardRenderer(r, 2, urls).array(),
+              .total = std::stoll(std::string(r.text(0, 0)))};
+  if (q.with_facets) out.facets = std::string(r.text(0, 1));
   co_return out;
 }
 
-// The envelope is assembled as text around PostgreSQL's JSON (cards and facets pass through
-// untouched, see vehicle_card.hpp); only meta and links are built here.
+// The envelope is assembled as text around the cards (CardRenderer) and the facets (JSON
+// text from the index or PostgreSQL); only meta and links are built here.
 asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q) {
-  std::optional<Listing> listing;
-  if (q.with_facets) listing = co_await listing_from_index(req, q);
-  if (!listing) listing = co_await listing_from_sql(req, q);
-
   const MediaUrls urls(req.services->url_signer, req.services->config.public_base_url,
                        std::chrono::system_clock::now());
+  std::optional<Listing> listing;
+  if (q.with_facets) listing = co_await listing_from_index(req, q, urls);
+  if (!listing) listing = co_await listing_from_sql(req, q, urls);
+
   long long total = listing->total;
   long long reachable = std::min(total, kMaxResultWindow);
   long long last_page = std::max(1LL, (reachable + q.page_size - 1) / q.page_size);
@@ -175,9 +178,8 @@ asio::awaitable<std::string> build_listing(Request& req, const InventoryQuery& q
     meta_text.pop_back();  // '}'
     meta_text += ",\"facets\":" + *listing->facets + "}";
   }
-  co_return "{\"data\":" + sign_media_placeholders(listing->cards, urls) +
-      ",\"meta\":" + meta_text + ",\"links\":" + json::serialize(page_links(req, q, last_page)) +
-      "}";
+  co_return "{\"data\":" + listing->cards + ",\"meta\":" + meta_text +
+      ",\"links\":" + json::serialize(page_links(req, q, last_page)) + "}";
 }
 
 asio::awaitable<Response> serve_listing(Request& req, InventoryPreset preset) {

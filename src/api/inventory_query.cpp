@@ -380,16 +380,22 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   std::string page = "select " + rows + " order by " + order + " limit " +
                      b.bind(std::to_string(limit)) + "::bigint offset " +
                      b.bind(std::to_string(offset)) + "::bigint";
-  std::string data = "(select coalesce(json_agg(" + std::string(vehicle_card_json_sql()) +
-                     " order by p.rn), '[]'::json) from (" + page +
-                     ") p join public.vehicles v on v.id = p.id and v.visible)";
+  // The page's cards beside one row of totals (`head`, computed once), so that an empty
+  // page still returns its total: `head left join <cards> on true`.
+  std::string cards = "(" + page + ") p join public.vehicles v on v.id = p.id and v.visible " +
+                      std::string(vehicle_card_location_join_sql());
+  auto with_cards = [&cards](const std::string& total, const std::string& facets) {
+    return "head as materialized (select " + total + " as total, " + facets +
+           " as facets) select h.total, h.facets, " + std::string(vehicle_card_columns_sql()) +
+           " from head h left join (" + cards + ") on true order by p.rn";
+  };
 
   if (!q.with_facets) {
-    std::string sql =
-        text ? "with " + text_ctes + "tm as (" + text_matches(where_all, carried) + ") " : "";
     std::string count = text ? "(select count(*) from tm)"
                              : "(select count(*) from " + from + " where " + where_all + ")";
-    sql += "select " + data + "::text, " + count + ", null::text";
+    std::string sql = "with " + text_ctes +
+                      (text ? "tm as (" + text_matches(where_all, carried) + "), " : "") +
+                      with_cards(count, "null::text");
     return {std::move(sql), b.take_params()};
   }
 
@@ -446,11 +452,11 @@ InventorySql build_inventory_sql(const InventoryQuery& q) {
   }
   facets += ")";
 
+  std::string total =
+      "coalesce((select g.c_all from g where g.gs = " + std::to_string(full) + "), 0)";
   std::string sql = "with " + text_ctes +
                     (text ? "tm as (" + text_matches(where_all, carried) + "), " : "") + f + ", " +
-                    g + " select " + data +
-                    "::text, coalesce((select g.c_all from g where g.gs = " + std::to_string(full) +
-                    "), 0), " + facets + "::text";
+                    g + ", " + with_cards(total, facets + "::text");
   return {std::move(sql), b.take_params()};
 }
 
@@ -462,13 +468,6 @@ InventorySql build_text_matches_sql(const InventoryQuery& q) {
       "from public.search_vehicle_text_ids($1, " +
       std::to_string(kMaxTextMatches) + ") t)";
   return {sql, {q.q}};
-}
-
-std::string_view cards_by_ids_sql() {
-  static const std::string sql =
-      "select coalesce(json_agg(" + std::string(vehicle_card_json_sql()) +
-      " order by w.n), '[]'::json)::text " + std::string(vehicles_by_ids_from_sql());
-  return sql;
 }
 
 }  // namespace forecourt::api

@@ -63,18 +63,16 @@ struct InventorySql {
   std::string sql;
   std::vector<std::optional<std::string>> params;
 };
-// One statement returning one row: data (JSON array of cards, hero URLs still placeholders,
-// see vehicle_card.hpp), total (bigint), facets (JSON object; null without facets).
+// One statement: total (bigint) and facets (JSON object; null without facets) in columns
+// 0 and 1, the page's cards in the columns after them (vehicle_card.hpp, CardRenderer with
+// first column 2), one row per card in page order. An empty page is one row of totals whose
+// card columns are null.
 InventorySql build_inventory_sql(const InventoryQuery& q);
 
 // q's free-text matches for the search index (facet_index.hpp TextMatches), one row: the
 // fuzzily matched models as JSON [[make, model, rank], ...] and the full-text matches as
 // "id rank,id rank,..." (ranks as float4 text, exact). Needs q.q.
 InventorySql build_text_matches_sql(const InventoryQuery& q);
-
-// The cards of the vehicles whose ids are $1 (uuid[] literal), in that order, as one JSON
-// array (hero URLs still placeholders): the page the search index picked.
-std::string_view cards_by_ids_sql();
 
 // Facet buckets (US dollars / miles), lower bound inclusive, upper exclusive.
 const std::vector<long long>& price_bucket_edges_dollars();

@@ -18,4 +18,8 @@ std::string array(const std::vector<std::string>& items);
 // "\"key\":" + value, for building `members`.
 std::string member(std::string_view key, std::string_view json_value);
 
+// `text` as a JSON string, quotes included, appended to `out`: '"' and '\\' escaped, control
+// characters as \b \f \n \r \t or \u00XX (as PostgreSQL's json output writes them).
+void append_string(std::string& out, std::string_view text);
+
 }  // namespace forecourt::api::json_text

@@ -1,15 +1,11 @@
 #include "api/similar_vehicles.hpp"
 
 #include <array>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
-#include <charconv>
 #include <cstdio>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "api/json_text.hpp"
 #include "api/vehicle_card.hpp"
 
 namespace forecourt::api {
@@ -96,19 +92,13 @@ std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
   return domain::rank_similar(target, candidates, limit);
 }
 
-// The winners' cards, in rank order ($1 = their ids). Rendered after ranking: a card costs
-// a hero-image probe and a location lookup (~35 µs), and the candidates are ~64.
+// The winners' cards, in rank order ($1 = their ids). Read after ranking: the candidates
+// are ~64, the cards 8.
 db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked) {
-  static const std::string sql = [] {
-    std::string text = "select v.id, (";
-    text.append(vehicle_card_json_sql()).append(")::text as card ");
-    text.append(vehicles_by_ids_from_sql()).append(" order by w.n");
-    return text;
-  }();
   std::vector<std::string> ids;
   ids.reserve(ranked.size());
   for (const auto& r : ranked) ids.push_back(r.id);
-  return db::Query{sql, {uuid_array_literal(ids)}};
+  return db::Query{cards_by_ids_sql(), {uuid_array_literal(ids)}};
 }
 
 std::string similar_cards_json(const db::PgResult& cards,
@@ -116,19 +106,21 @@ std::string similar_cards_json(const db::PgResult& cards,
                                const MediaUrls& urls) {
   std::unordered_map<std::string_view, double> score_of;
   for (const auto& r : ranked) score_of.emplace(r.id, r.score);
-  std::vector<std::string> out;
-  out.reserve(static_cast<std::size_t>(cards.rows()));
+  const CardRenderer render(cards, 0, urls);
+  std::string out = "[";
   for (int row = 0; row < cards.rows(); ++row) {
-    auto it = score_of.find(cards.text(row, "id"));
+    auto it = score_of.find(render.id(row));
     if (it == score_of.end()) continue;
-    std::array<char, 16> similarity{};
-    auto written = std::snprintf(similarity.data(), similarity.size(), "%.3f", it->second);
-    std::string member = "\"similarity\":";
-    member.append(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0);
-    out.push_back(
-        json_text::with_members(sign_media_placeholders(cards.text(row, "card"), urls), member));
+    std::array<char, 32> similarity{};
+    auto written =
+        std::snprintf(similarity.data(), similarity.size(), "\"similarity\":%.3f", it->second);
+    if (out.size() > 1) out += ',';
+    render.append(
+        out, row,
+        std::string_view(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0));
   }
-  return json_text::array(out);
+  out += ']';
+  return out;
 }
 
 }  // namespace forecourt::api

@@ -33,8 +33,8 @@ std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
 // Its own read-only transaction: it keeps only the cars still visible.
 db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked);
 
-// Those cards as a JSON array, each with its hero URL signed and its similarity score. JSON
-// text, so PostgreSQL's rendering of numeric prices is kept as is.
+// Those cards as a JSON array (CardRenderer), each with its hero URL signed and its
+// similarity score.
 std::string similar_cards_json(const db::PgResult& cards,
                                const std::vector<domain::SimilarVehicle>& ranked,
                                const MediaUrls& urls);

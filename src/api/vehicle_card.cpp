@@ -1,15 +1,111 @@
 #include "api/vehicle_card.hpp"
 
+#include <array>
 #include <boost/json.hpp>
+#include <charconv>
+#include <cstdint>
 
+#include "api/json_text.hpp"
 #include "api/schemas.hpp"
-#include "storage/signed_url.hpp"
+#include "domain/money.hpp"
 
 namespace forecourt::api {
 
+namespace {
+
+// The card's columns, in the order CardRenderer reads them (Col). Prices as cents: the
+// bigint columns render faster than numeric, and the renderer writes the dollars.
+constexpr std::array<std::string_view, 24> kCardColumns = {"v.id",
+                                                           "v.title",
+                                                           "v.price_current_cents",
+                                                           "v.price_list_cents",
+                                                           "v.price_previous_cents",
+                                                           "v.year",
+                                                           "v.make",
+                                                           "v.model",
+                                                           "v.trim",
+                                                           "v.mileage",
+                                                           "v.fuel",
+                                                           "v.transmission",
+                                                           "v.condition",
+                                                           "v.hero_image_path",
+                                                           "v.body_type",
+                                                           "v.drivetrain",
+                                                           "v.color_ext",
+                                                           "v.doors",
+                                                           "v.seats",
+                                                           "v.is_special",
+                                                           "v.is_featured",
+                                                           "l.id",
+                                                           "l.city",
+                                                           "l.state"};
+
+enum Col : int {
+  id,
+  title,
+  price_current,
+  price_list,
+  price_previous,
+  year,
+  make,
+  model,
+  trim,
+  mileage,
+  fuel,
+  transmission,
+  condition,
+  hero_image_path,
+  body_type,
+  drivetrain,
+  color_ext,
+  doors,
+  seats,
+  is_special,
+  is_featured,
+  location_id,
+  location_city,
+  location_state,
+  column_count
+};
+static_assert(kCardColumns.size() == Col::column_count);
+
+std::int64_t to_cents(std::string_view cents_text) {
+  std::int64_t cents = 0;
+  std::from_chars(cents_text.data(), cents_text.data() + cents_text.size(), cents);
+  return cents;
+}
+
+void append_money(std::string& out, std::string_view cents_text) {
+  out += domain::format_money(domain::Cents{to_cents(cents_text)});
+}
+
+}  // namespace
+
+std::string_view vehicle_card_columns_sql() {
+  static const std::string sql = [] {
+    std::string text;
+    for (auto column : kCardColumns) text.append(text.empty() ? "" : ", ").append(column);
+    return text;
+  }();
+  return sql;
+}
+
+int vehicle_card_column_count() { return Col::column_count; }
+
+std::string_view vehicle_card_location_join_sql() {
+  return "left join public.locations l on l.id = v.location_id";
+}
+
 std::string_view vehicles_by_ids_from_sql() {
   return "from unnest($1::uuid[]) with ordinality as w(id, n) "
-         "join public.vehicles v on v.id = w.id and v.visible";
+         "join public.vehicles v on v.id = w.id and v.visible "
+         "left join public.locations l on l.id = v.location_id";
+}
+
+std::string_view cards_by_ids_sql() {
+  static const std::string sql = "select " + std::string(vehicle_card_columns_sql()) + " " +
+                                 std::string(vehicles_by_ids_from_sql()) + " order by w.n";
+  return sql;
 }
 
 std::string uuid_array_literal(const std::vector<std::string>& ids) {
@@ -19,59 +115,133 @@ std::string uuid_array_literal(const std::vector<std::string>& ids) {
   return out;
 }
 
-std::string_view vehicle_card_json_sql() {
-  // Filters and sorts elsewhere use the leakproof *_cents columns; here the numeric
-  // columns are only rendered. The hero image is the row's own hero_image_path, which
-  // triggers derive from vehicle_media (migration 20261126080000): a sub-select there cost
-  // a media index descent plus, under anon, vehicle_media's per-row visibility probe, ~4 µs
-  // of PostgreSQL time per card (bench/README.md).
-  static constexpr std::string_view sql =
-      "json_build_object("
-      "'id', v.id, 'title', v.title, "
-      "'price_current', v.price_current, 'price_list', v.price_list, "
-      "'previous_price', case when v.price_previous_cents > v.price_current_cents "
-      "then v.price_previous end, "
-      "'year', v.year, 'make', v.make, 'model', v.model, 'trim', v.trim, "
-      "'mileage', v.mileage, 'fuel', v.fuel, 'transmission', v.transmission, "
-      "'condition', v.condition, "
-      "'media_hero_url', 'unsigned:' || v.hero_image_path, "
-      "'quick_specs', json_build_object('body_type', v.body_type, 'drivetrain', v.drivetrain, "
-      "'color', v.color_ext, 'doors', v.doors, 'seats', v.seats), "
-      "'is_new', v.condition = 'new', 'is_certified', v.condition = 'cpo', "
-      "'is_special', v.is_special, "
-      "'badges', array_remove(array["
-      "case when v.condition = 'new' then 'New' end, "
-      "case when v.condition = 'cpo' then 'CPO' end, "
-      "case when v.is_special then 'Special' end, "
-      "case when v.price_previous_cents > v.price_current_cents then 'Price Drop' end, "
-      "case when v.is_featured then 'Featured' end], null), "
-      "'location', (select json_build_object('id', l.id, 'city', l.city, 'state', l.state) "
-      "from public.locations l where l.id = v.location_id))";
-  return sql;
+std::string_view CardRenderer::text(int row, int column) const {
+  return rows_.text(row, first_ + column);
 }
 
-namespace {
-constexpr std::string_view kPlaceholder = "\"unsigned:";
+bool CardRenderer::is_null(int row, int column) const {
+  return rows_.is_null(row, first_ + column);
 }
 
-std::string sign_media_placeholders(std::string_view json_text, const MediaUrls& urls) {
-  std::string out;
-  out.reserve(json_text.size() + json_text.size() / 4);
-  std::size_t pos = 0;
-  while (true) {
-    auto at = json_text.find(kPlaceholder, pos);
-    if (at == std::string_view::npos) break;
-    auto key_start = at + kPlaceholder.size();
-    auto close = json_text.find('"', key_start);
-    if (close == std::string_view::npos) break;
-    // Storage keys are checked by the schema (no quotes); an escaped one is left alone.
-    auto key = json_text.substr(key_start, close - key_start);
-    out.append(json_text.substr(pos, at - pos));
-    auto url = key.find('\\') == std::string_view::npos ? urls.url(key) : "";
-    out += url.empty() ? "null" : boost::json::serialize(boost::json::string(url));
-    pos = close + 1;
+bool CardRenderer::has_card(int row) const { return !is_null(row, Col::id); }
+
+std::string_view CardRenderer::id(int row) const { return text(row, Col::id); }
+
+void CardRenderer::append(std::string& out, int row, std::string_view extra_members) const {
+  auto string_or_null = [&](int column) {
+    if (is_null(row, column)) {
+      out += "null";
+    } else {
+      json_text::append_string(out, text(row, column));
+    }
+  };
+  auto number_or_null = [&](int column) {
+    out += is_null(row, column) ? std::string_view("null") : text(row, column);
+  };
+  auto money_or_null = [&](int column) {
+    if (is_null(row, column)) {
+      out += "null";
+    } else {
+      append_money(out, text(row, column));
+    }
+  };
+  auto flag = [&](int column) { return text(row, column) == "t"; };
+  const auto cond = text(row, Col::condition);
+  // The previous price only when it dropped (a raise is not shown as a former price).
+  const bool dropped =
+      !is_null(row, Col::price_previous) &&
+      to_cents(text(row, Col::price_previous)) > to_cents(text(row, Col::price_current));
+
+  out += "{\"id\":";
+  string_or_null(Col::id);
+  out += ",\"title\":";
+  string_or_null(Col::title);
+  out += ",\"price_current\":";
+  money_or_null(Col::price_current);
+  out += ",\"price_list\":";
+  money_or_null(Col::price_list);
+  out += ",\"previous_price\":";
+  if (dropped) {
+    append_money(out, text(row, Col::price_previous));
+  } else {
+    out += "null";
   }
-  out.append(json_text.substr(pos));
+  out += ",\"year\":";
+  number_or_null(Col::year);
+  out += ",\"make\":";
+  string_or_null(Col::make);
+  out += ",\"model\":";
+  string_or_null(Col::model);
+  out += ",\"trim\":";
+  string_or_null(Col::trim);
+  out += ",\"mileage\":";
+  number_or_null(Col::mileage);
+  out += ",\"fuel\":";
+  string_or_null(Col::fuel);
+  out += ",\"transmission\":";
+  string_or_null(Col::transmission);
+  out += ",\"condition\":";
+  string_or_null(Col::condition);
+  out += ",\"media_hero_url\":";
+  const auto hero = is_null(row, Col::hero_image_path) ? std::string()
+                                                       : urls_.url(text(row, Col::hero_image_path));
+  if (hero.empty()) {
+    out += "null";
+  } else {
+    json_text::append_string(out, hero);
+  }
+  out += ",\"quick_specs\":{\"body_type\":";
+  string_or_null(Col::body_type);
+  out += ",\"drivetrain\":";
+  string_or_null(Col::drivetrain);
+  out += ",\"color\":";
+  string_or_null(Col::color_ext);
+  out += ",\"doors\":";
+  number_or_null(Col::doors);
+  out += ",\"seats\":";
+  number_or_null(Col::seats);
+  out += "},\"is_new\":";
+  out += cond == "new" ? "true" : "false";
+  out += ",\"is_certified\":";
+  out += cond == "cpo" ? "true" : "false";
+  out += ",\"is_special\":";
+  out += flag(Col::is_special) ? "true" : "false";
+  out += ",\"badges\":[";
+  std::size_t badges = 0;
+  auto badge = [&](bool on, std::string_view name) {
+    if (!on) return;
+    out.append(badges++ > 0 ? ",\"" : "\"").append(name) += '"';
+  };
+  badge(cond == "new", "New");
+  badge(cond == "cpo", "CPO");
+  badge(flag(Col::is_special), "Special");
+  badge(dropped, "Price Drop");
+  badge(flag(Col::is_featured), "Featured");
+  out += "],\"location\":";
+  if (is_null(row, Col::location_id)) {
+    out += "null";
+  } else {
+    out += "{\"id\":";
+    string_or_null(Col::location_id);
+    out += ",\"city\":";
+    string_or_null(Col::location_city);
+    out += ",\"state\":";
+    string_or_null(Col::location_state);
+    out += '}';
+  }
+  if (!extra_members.empty()) out.append(",").append(extra_members);
+  out += '}';
+}
+
+std::string CardRenderer::array() const {
+  std::string out = "[";
+  out.reserve(static_cast<std::size_t>(rows_.rows()) * 900);
+  for (int row = 0; row < rows_.rows(); ++row) {
+    if (!has_card(row)) continue;
+    if (out.size() > 1) out += ',';
+    append(out, row);
+  }
+  out += ']';
   return out;
 }
 

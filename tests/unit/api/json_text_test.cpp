@@ -28,5 +28,26 @@ TEST(JsonText, ArraysAndEscapedKeys) {
   EXPECT_EQ(member("a\"b", "1"), R"("a\"b":1)");
 }
 
+TEST(JsonText, StringsAreEscapedAsPostgresWritesThem) {
+  auto quoted = [](std::string_view text) {
+    std::string out;
+    append_string(out, text);
+    return out;
+  };
+  EXPECT_EQ(quoted(""), R"("")");
+  EXPECT_EQ(quoted("2019 Toyota Camry SE"), R"("2019 Toyota Camry SE")");
+  EXPECT_EQ(quoted(R"(14" wheels \ roof)"), R"("14\" wheels \\ roof")");
+  EXPECT_EQ(quoted("a\nb\tc\rd\be\ff"), R"("a\nb\tc\rd\be\ff")");
+  EXPECT_EQ(quoted(std::string_view("\x01\x1f", 2)), R"("\u0001\u001f")");
+  EXPECT_EQ(quoted(std::string_view("nul\0x", 5)), R"("nul\u0000x")");
+  // UTF-8 passes through as is (JSON text is UTF-8).
+  EXPECT_EQ(quoted("Citro\xc3\xabn \xe2\x82\xac"), "\"Citro\xc3\xabn \xe2\x82\xac\"");
+  // Appends: what was in `out` stays.
+  std::string out = "[";
+  append_string(out, "x");
+  EXPECT_EQ(out, R"(["x")");
+  EXPECT_EQ(boost::json::parse(quoted("q\"\\\n\x02")).as_string(), "q\"\\\n\x02");
+}
+
 }  // namespace
 }  // namespace forecourt::api::json_text
