@@ -131,23 +131,6 @@ long long shared_blocks(const std::vector<Word>& occupied, const Bitmap& value) 
   return n;
 }
 
-// f(slot) for every set bit of a value bitmap, in slot order, over its occupied blocks.
-template <class F>
-void for_each_slot(const Bitmap& value, const F& f) {
-  for (std::size_t i = 0; i < value.blocks.size(); ++i) {
-    for (Word b = value.blocks[i]; b != 0; b &= b - 1) {
-      std::size_t first =
-          (i * kWordBits + static_cast<std::size_t>(std::countr_zero(b))) * kBlockWords;
-      std::size_t end = std::min(first + kBlockWords, value.w.size());
-      for (std::size_t w = first; w < end; ++w) {
-        for (Word bits = value.w[w]; bits != 0; bits &= bits - 1)
-          f(static_cast<std::uint32_t>(w * kWordBits +
-                                       static_cast<std::size_t>(std::countr_zero(bits))));
-      }
-    }
-  }
-}
-
 // |mask AND value|, reading only the blocks both may hold.
 long long count_in_blocks(const Bitmap& mask, const std::vector<Word>& occupied,
                           const Bitmap& value) {
@@ -383,8 +366,19 @@ VehicleRow parse_vehicle(PGresult* r, int i) {
 // ------------------------------------------------------------------ sort orders
 // What a page can be ordered by: the four sortable columns, whose slot orders the index
 // keeps, and relevance, which is per query (free text's ranks).
-enum class OrderBy : std::uint8_t { price, year, mileage, created, relevance };
-constexpr std::size_t kKeptOrders = 4;  // price .. created
+// body_price and model_year are no sort keys: they order each body type's cars by (price,
+// id) and each make and model's by (year, id), so that a car's similar candidates are one
+// binary search away (SimilarFinder).
+enum class OrderBy : std::uint8_t {
+  price,
+  year,
+  mileage,
+  created,
+  body_price,
+  model_year,
+  relevance
+};
+constexpr std::size_t kKeptOrders = 6;  // price .. model_year
 
 std::optional<OrderBy> order_by(std::string_view key) {
   if (key == "price_current") return OrderBy::price;
@@ -500,9 +494,24 @@ class FacetData {
         return mileage_[slot];
       case OrderBy::created:
         return created_[slot];
+      case OrderBy::body_price:  // within one group (order_less compares it first)
+        return price_[slot];
+      case OrderBy::model_year:
+        return year_[slot];
       case OrderBy::relevance:
         break;
     }
+    return 0;
+  }
+  // A car's make and model as one number (0 in either: NULL).
+  [[nodiscard]] std::uint32_t model_key(std::uint32_t slot) const {
+    return (std::uint32_t{dims_[kMake].col[slot]} << 16) | dims_[kModel].col[slot];
+  }
+  // The run of `by`'s order that a slot belongs to: its body type in body_price, its make
+  // and model in model_year; the whole order (0) otherwise.
+  [[nodiscard]] std::uint32_t group(OrderBy by, std::uint32_t slot) const {
+    if (by == OrderBy::body_price) return dims_[kBody].col[slot];
+    if (by == OrderBy::model_year) return model_key(slot);
     return 0;
   }
   // uuid order is byte order (PostgreSQL's uuid_cmp is a memcmp).
@@ -510,6 +519,7 @@ class FacetData {
     return std::memcmp(id_[a].data(), id_[b].data(), id_[a].size());
   }
   [[nodiscard]] bool order_less(OrderBy by, std::uint32_t a, std::uint32_t b) const {
+    if (group(by, a) != group(by, b)) return group(by, a) < group(by, b);
     std::int64_t x = column(by, a);
     std::int64_t y = column(by, b);
     return x != y ? x < y : compare_ids(a, b) < 0;
@@ -804,9 +814,7 @@ class Pager {
 
   [[nodiscard]] float rank_of(std::uint32_t slot) const {
     if (relevance_ == nullptr) return 0;
-    std::uint32_t model_key =
-        (std::uint32_t{d_.dims_[kMake].col[slot]} << 16) | d_.dims_[kModel].col[slot];
-    auto m = relevance_->model.find(model_key);
+    auto m = relevance_->model.find(d_.model_key(slot));
     auto w = relevance_->word.find(slot);
     float word = w == relevance_->word.end() ? 0.0F : w->second;
     return m == relevance_->model.end() ? word : m->second + word;
@@ -1068,10 +1076,6 @@ IndexAnswer FacetData::search(const InventoryQuery& q, const TextMatches* text) 
 constexpr std::size_t kNearestPrices = 24;
 constexpr std::size_t kNearestYears = 8;
 
-// Visits a walk for similar candidates may make per car of its pool before it reads the
-// pool's bitmap instead (see SimilarFinder::nearest).
-constexpr std::size_t kWalkBudgetPerPoolCar = 4;
-
 class SimilarFinder {
  public:
   SimilarFinder(const FacetData& d, std::uint32_t target) : d_(d), t_(target) {}
@@ -1079,23 +1083,16 @@ class SimilarFinder {
   std::vector<std::uint32_t> candidates() const {
     std::vector<std::uint32_t> out;
     auto window = domain::similar_candidate_window(features(t_));
-    std::uint16_t body = code(kBody, t_);
-    if (body != 0) {  // NULL matches nothing, as in SQL
-      auto fits = [&](std::uint32_t s) {
-        return code(kBody, s) == body && d_.year_[s] >= window.year_min &&
-               d_.year_[s] <= window.year_max;
+    if (code(kBody, t_) != 0) {  // NULL matches nothing, as in SQL
+      auto in_years = [&](std::uint32_t s) {
+        return d_.year_[s] >= window.year_min && d_.year_[s] <= window.year_max;
       };
-      nearest(OrderBy::price, d_.price_[t_], window.price_min.count(), window.price_max.count(),
-              kNearestPrices, fits, kBody, body, out);
+      nearest(OrderBy::body_price, d_.price_[t_], window.price_min.count(),
+              window.price_max.count(), kNearestPrices, in_years, out);
     }
-    std::uint16_t make = code(kMake, t_);
-    std::uint16_t model = code(kModel, t_);
-    if (make != 0 && model != 0) {
-      auto fits = [&](std::uint32_t s) {
-        return code(kModel, s) == model && code(kMake, s) == make;
-      };
-      nearest(OrderBy::year, d_.year_[t_], INT64_MIN, INT64_MAX, kNearestYears, fits, kModel, model,
-              out);
+    if (code(kMake, t_) != 0 && code(kModel, t_) != 0) {
+      auto any = [](std::uint32_t) { return true; };
+      nearest(OrderBy::model_year, d_.year_[t_], INT64_MIN, INT64_MAX, kNearestYears, any, out);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -1149,38 +1146,26 @@ class SimilarFinder {
     return d_.dims_[d].label[code(d, s)];
   }
 
-  // In `by`'s order (column, id): up to `limit` slots passing `fits` from the target's value
-  // upwards while the column is <= hi, and up to `limit` below it while it is >= lo, nearest
-  // first, the target itself skipped. Every slot passing `fits` has code `code` in dim
-  // `pool` (its body type, or its model). Walking the order is short for a common body type
-  // or model; for a rare one (a van, an old car's year window, a model with few cars) it would
-  // pass most of the inventory, so after 4x as many visits as that code has cars, its bitmap
-  // is read instead. (Measured: a budget of 4x the count took ~9% less server CPU per vehicle
-  // page than 1x, and 1/16 of it 60% more; scanning a pool costs more than its size says.)
+  // Within the target's run of `by` (its body type's cars by price, or its make and model's
+  // by year; each sorted by (column, id)): up to `limit` cars passing `fits` from the target's
+  // value upwards while the column is <= hi, and up to `limit` below it while it is >= lo,
+  // nearest first, the target itself skipped. "Upwards" starts at the run's first car with
+  // the target's value, whatever its id, as the SQL's `column >= target` does. (Until
+  // session 8 these walked the global price and year orders skipping other body types and
+  // models: ~11% of a vehicle page's server CPU at 1M.)
   template <class Fits>
   void nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi, std::size_t limit,
-               const Fits& fits, Dim pool, std::uint16_t code,
-               std::vector<std::uint32_t>& out) const {
-    const Dimension& dim = d_.dims_[pool];
-    auto budget = static_cast<std::size_t>(dim.count[code]) * kWalkBudgetPerPoolCar;
-    std::size_t first = out.size();
-    if (walk_nearest(by, value, lo, hi, limit, fits, budget, out)) return;
-    out.resize(first);
-    scan_nearest(by, value, lo, hi, limit, fits, dim.bits[code], out);
-  }
-
-  template <class Fits>
-  bool walk_nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi,
-                    std::size_t limit, const Fits& fits, std::size_t budget,
-                    std::vector<std::uint32_t>& out) const {
+               const Fits& fits, std::vector<std::uint32_t>& out) const {
     const auto& order = d_.order(by);
+    const std::uint32_t run = d_.group(by, t_);
+    auto in_run = [&](std::uint32_t s) { return d_.group(by, s) == run; };
     auto at =
-        std::lower_bound(order.begin(), order.end(), value,
-                         [&](std::uint32_t s, std::int64_t v) { return d_.column(by, s) < v; });
-    std::size_t visits = 0;
+        std::lower_bound(order.begin(), order.end(), value, [&](std::uint32_t s, std::int64_t v) {
+          return d_.group(by, s) != run ? d_.group(by, s) < run : d_.column(by, s) < v;
+        });
     std::size_t taken = 0;
-    for (auto it = at; it != order.end() && taken < limit && d_.column(by, *it) <= hi; ++it) {
-      if (++visits > budget) return false;
+    for (auto it = at;
+         it != order.end() && taken < limit && in_run(*it) && d_.column(by, *it) <= hi; ++it) {
       if (*it != t_ && fits(*it)) {
         out.push_back(*it);
         ++taken;
@@ -1189,39 +1174,12 @@ class SimilarFinder {
     taken = 0;
     for (auto it = at; it != order.begin() && taken < limit;) {
       --it;
-      if (d_.column(by, *it) < lo) break;
-      if (++visits > budget) return false;
+      if (!in_run(*it) || d_.column(by, *it) < lo) break;
       if (*it != t_ && fits(*it)) {
         out.push_back(*it);
         ++taken;
       }
     }
-    return true;
-  }
-
-  // The same from the pool's slots: those in [lo, hi] split at the target's value, each side
-  // sorted by (column, id) from the target outwards.
-  template <class Fits>
-  void scan_nearest(OrderBy by, std::int64_t value, std::int64_t lo, std::int64_t hi,
-                    std::size_t limit, const Fits& fits, const Bitmap& pool,
-                    std::vector<std::uint32_t>& out) const {
-    std::vector<std::uint32_t> above;
-    std::vector<std::uint32_t> below;
-    for_each_slot(pool, [&](std::uint32_t s) {
-      std::int64_t v = d_.column(by, s);
-      if (s == t_ || v < lo || v > hi || !fits(s)) return;
-      (v >= value ? above : below).push_back(s);
-    });
-    auto less = [&](std::uint32_t a, std::uint32_t b) { return d_.order_less(by, a, b); };
-    auto more = [&](std::uint32_t a, std::uint32_t b) { return d_.order_less(by, b, a); };
-    auto take = [&](std::vector<std::uint32_t>& side, const auto& nearer) {
-      std::size_t n = std::min(limit, side.size());
-      std::partial_sort(side.begin(), side.begin() + static_cast<std::ptrdiff_t>(n), side.end(),
-                        nearer);
-      out.insert(out.end(), side.begin(), side.begin() + static_cast<std::ptrdiff_t>(n));
-    };
-    take(above, less);
-    take(below, more);
   }
 
   const FacetData& d_;

@@ -259,12 +259,20 @@ TEST_F(VehicleDetail, SimilarVehiclesRankSensibly) {
 
 // The facet index answers the four candidate windows itself when it is current; its
 // ranking must be exactly what the SQL candidates (the fallback) give, ties included.
+// The index keeps each body type's cars by price and each make and model's by year, and
+// patches those orders on every edit (or sorts them afresh after a bulk one): its candidates
+// must stay the SQL's, before and after edits that move cars between runs.
 TEST_F(VehicleDetail, SimilarFromTheIndexEqualsTheSqlCandidatesRanking) {
-  for (int i = 0; i < 100; ++i) {  // until the index is current (search says so)
-    auto doc = get_json("/inventory/search?page_size=1&page=" + std::to_string(700 + i));
-    if (doc.at("meta").at("facet_source").as_string() == "index") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  static int fresh_page = 700;
+  auto wait_for_index = [] {  // until the index is current (search says so)
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the NOTIFY of an edit
+    for (int i = 0; i < 100; ++i) {
+      auto doc = get_json("/inventory/search?page_size=1&page=" + std::to_string(++fresh_page));
+      if (doc.at("meta").at("facet_source").as_string() == "index") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "the facet index did not catch up";
+  };
   auto features = [](const std::vector<std::string>& row) {
     domain::VehicleFeatures f;
     f.id = row.at(0);
@@ -284,27 +292,77 @@ TEST_F(VehicleDetail, SimilarFromTheIndexEqualsTheSqlCandidatesRanking) {
       "select id::text from public.vehicles where visible order by md5(id::text) limit 12");
   picks.insert(picks.end(), more.begin(), more.end());
   ASSERT_GE(picks.size(), 15U);
-  for (const auto& pick : picks) {
-    const std::string& id = pick.at(0);
-    auto target = features(
-        admin_->rows("select id::text, price_current_cents, year, body_type, make, model, mileage "
-                     "from public.vehicles where id = $1",
-                     {id})[0]);
-    std::vector<domain::VehicleFeatures> candidates;
-    for (const auto& row : admin_->rows(
-             "select c.id::text, c.price_current_cents, c.year, c.body_type, c.make, c.model, "
-             "c.mileage from (" +
-                 std::string(api::similar_candidates_sql()) + ") c",
-             {id}))
-      candidates.push_back(features(row));
-    std::vector<std::string> want;
-    for (const auto& r : domain::rank_similar(target, candidates, 24)) want.push_back(r.id);
-    std::vector<std::string> got;
-    auto similar = get_json("/vehicles/" + id + "/similar?limit=24");  // named: outlives the loop
-    for (const auto& card : similar.at("data").as_array())
-      got.emplace_back(card.at("id").as_string());
-    EXPECT_EQ(got, want) << id;
-  }
+  auto expect_index_equals_sql = [&](const std::string& when) {
+    for (const auto& pick : picks) {
+      const std::string& id = pick.at(0);
+      auto target = features(admin_->rows(
+          "select id::text, price_current_cents, year, body_type, make, model, mileage "
+          "from public.vehicles where id = $1",
+          {id})[0]);
+      std::vector<domain::VehicleFeatures> candidates;
+      for (const auto& row : admin_->rows(
+               "select c.id::text, c.price_current_cents, c.year, c.body_type, c.make, c.model, "
+               "c.mileage from (" +
+                   std::string(api::similar_candidates_sql()) + ") c",
+               {id}))
+        candidates.push_back(features(row));
+      std::vector<std::string> want;
+      for (const auto& r : domain::rank_similar(target, candidates, 24)) want.push_back(r.id);
+      std::vector<std::string> got;
+      auto similar = get_json("/vehicles/" + id + "/similar?limit=24");  // named: outlives loop
+      for (const auto& card : similar.at("data").as_array())
+        got.emplace_back(card.at("id").as_string());
+      EXPECT_EQ(got, want) << id << " " << when;
+    }
+  };
+  wait_for_index();
+  expect_index_equals_sql("after the load");
+
+  // One by one: a car of another body type takes the first pick's body type and price, and a
+  // car of another model takes the second pick's make, model and year (both move between
+  // runs); then a bulk edit of more than 64 cars (the orders are sorted afresh).
+  const std::string first = picks.at(0).at(0);
+  const std::string second = picks.at(picks.size() - 1).at(0);
+  auto mover = admin_->rows(
+      "select v.id::text, v.body_type, v.price_current::text, "
+      "coalesce(v.price_previous::text, ''), coalesce(v.price_changed_at::text, '') "
+      "from public.vehicles v, public.vehicles t where t.id = $1 and v.visible "
+      "and v.body_type <> t.body_type and v.make <> t.make order by v.id limit 2",
+      {first})[0];
+  admin_->exec_params(
+      "update public.vehicles v set body_type = t.body_type, price_current = t.price_current "
+      "from public.vehicles t where t.id = $2 and v.id = $1",
+      {mover[0], first});
+  auto other = admin_->rows(
+      "select v.id::text, v.make, v.model, v.year from public.vehicles v, public.vehicles t "
+      "where t.id = $1 and v.visible and v.model <> t.model and v.id <> $2 order by v.id limit 1",
+      {second, mover[0]})[0];
+  admin_->exec_params(
+      "update public.vehicles v set make = t.make, model = t.model, year = t.year "
+      "from public.vehicles t where t.id = $2 and v.id = $1",
+      {other[0], second});
+  wait_for_index();
+  expect_index_equals_sql("after two cars moved");
+  auto bulk = admin_->rows(
+      "with u as (update public.vehicles set year = year - 1 "
+      "where make = 'Toyota' returning 1) select count(*) from u")[0][0];
+  ASSERT_GT(std::stoll(bulk), 64) << "more changes than are patched one by one";
+  wait_for_index();
+  expect_index_equals_sql("after a bulk edit");
+
+  admin_->exec("update public.vehicles set year = year + 1 where make = 'Toyota'");
+  admin_->exec_params(
+      "update public.vehicles set make = $2, model = $3, year = $4::int where id = $1",
+      {other[0], other[1], other[2], other[3]});
+  admin_->exec_params(
+      "update public.vehicles set body_type = $2, price_current = $3::numeric where id = $1",
+      {mover[0], mover[1], mover[2]});
+  admin_->exec_params(  // what the price trigger set, as it was
+      "update public.vehicles set price_previous = nullif($2, '')::numeric, "
+      "price_changed_at = nullif($3, '')::timestamptz where id = $1",
+      {mover[0], mover[3], mover[4]});
+  wait_for_index();
+  expect_index_equals_sql("after the edits were undone");
 }
 
 // A price change (as staff would make it) is on the next request: the cache key carries the
