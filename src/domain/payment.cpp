@@ -1,6 +1,7 @@
 #include "domain/payment.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/multiprecision/cpp_int.hpp>
 #include <optional>
 #include <string>
@@ -60,17 +61,40 @@ cpp_int divide_half_up(const cpp_int& num, const cpp_int& den) {
 //   M = P·r·(1+r)^n / ((1+r)^n − 1) = P·a·N^n / (D·(N^n − D^n)).
 // N^n has ~3000 bits at n = 120: big integers make this exact, where long double would
 // leave the last cent to chance on half-cent boundaries.
+//
+// Everything but P depends only on the APR and the term, and the powers were most of a
+// quote's cost: the vehicle page quotes one APR at five terms for every car. So the factors
+// of the last few (APR, term) pairs are kept per thread.
+struct PmtFactors {
+  std::int64_t apr_ppm = -1;
+  int n = 0;
+  cpp_int numerator;    // a·N^n
+  cpp_int denominator;  // D·(N^n − D^n)
+};
+
+const PmtFactors& pmt_factors(Rate apr, int n) {
+  thread_local std::array<PmtFactors, 16> kept;
+  auto& f = kept[static_cast<std::size_t>(apr.ppm() * 131 + n) % kept.size()];
+  if (f.apr_ppm != apr.ppm() || f.n != n) {
+    const auto unsigned_n = static_cast<unsigned>(n);
+    const cpp_int d = kMonthlyDenominator;
+    const cpp_int a = apr.ppm();
+    const cpp_int growth = boost::multiprecision::pow(d + a, unsigned_n);
+    f.numerator = a * growth;
+    f.denominator = d * (growth - boost::multiprecision::pow(d, unsigned_n));
+    f.apr_ppm = apr.ppm();
+    f.n = n;
+  }
+  return f;
+}
+
 Cents exact_pmt(Cents principal, Rate apr, int n) {
-  const auto unsigned_n = static_cast<unsigned>(n);
   if (apr.ppm() == 0) {
     return Cents{divide_half_up(principal.count(), n).convert_to<std::int64_t>()};
   }
-  const cpp_int d = kMonthlyDenominator;
-  const cpp_int a = apr.ppm();
-  const cpp_int growth = boost::multiprecision::pow(d + a, unsigned_n);
-  const cpp_int base = boost::multiprecision::pow(d, unsigned_n);
-  const cpp_int num = cpp_int(principal.count()) * a * growth;
-  return Cents{divide_half_up(num, d * (growth - base)).convert_to<std::int64_t>()};
+  const PmtFactors& f = pmt_factors(apr, n);
+  return Cents{divide_half_up(cpp_int(principal.count()) * f.numerator, f.denominator)
+                   .convert_to<std::int64_t>()};
 }
 
 // One month's interest on a balance, rounded half up to the cent. balance <= ~4e12 and

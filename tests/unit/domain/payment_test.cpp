@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
+#include <vector>
 
 #include "printers.hpp"
 
@@ -50,6 +52,26 @@ TEST(DomainPayment, MonthlyPaymentMatchesHighPrecisionReference) {
     ASSERT_TRUE(m.ok()) << w.principal;
     EXPECT_EQ(format_money(*m), w.monthly)
         << w.principal << " at " << w.apr << "% for " << w.months;
+  }
+}
+
+// The factors of recent (APR, term) pairs are kept per thread (payment.cpp): answers must
+// not depend on what was quoted before. Every worked value, in shuffled orders, with
+// repeats (hits), 18 pairs over 16 kept slots (evictions) and other principals in between.
+TEST(DomainPayment, KeptFactorsNeverChangeAnAnswer) {
+  std::vector<std::size_t> order(std::size(kWorkedValues));
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      const auto& w = kWorkedValues[i];
+      auto m = monthly_payment(usd(w.principal), pct(w.apr), w.months);
+      ASSERT_TRUE(m.ok()) << w.principal;
+      EXPECT_EQ(format_money(*m), w.monthly)
+          << w.principal << " at " << w.apr << "% for " << w.months << ", round " << round;
+      ASSERT_TRUE(monthly_payment(usd("12345.67"), pct(w.apr), w.months).ok());
+    }
   }
 }
 
