@@ -64,7 +64,7 @@ cpp_int divide_half_up(const cpp_int& num, const cpp_int& den) {
 //
 // Everything but P depends only on the APR and the term, and the powers were most of a
 // quote's cost: the vehicle page quotes one APR at five terms for every car. So the factors
-// of the last few (APR, term) pairs are kept per thread.
+// of the last APR quoted at each term are kept per thread (terms are 1..120 months).
 struct PmtFactors {
   std::int64_t apr_ppm = -1;
   int n = 0;
@@ -73,8 +73,8 @@ struct PmtFactors {
 };
 
 const PmtFactors& pmt_factors(Rate apr, int n) {
-  thread_local std::array<PmtFactors, 16> kept;
-  auto& f = kept[static_cast<std::size_t>(apr.ppm() * 131 + n) % kept.size()];
+  thread_local std::array<PmtFactors, kMaxTermMonths + 1> kept;
+  auto& f = kept.at(static_cast<std::size_t>(n));
   if (f.apr_ppm != apr.ppm() || f.n != n) {
     const auto unsigned_n = static_cast<unsigned>(n);
     const cpp_int d = kMonthlyDenominator;

@@ -55,9 +55,9 @@ TEST(DomainPayment, MonthlyPaymentMatchesHighPrecisionReference) {
   }
 }
 
-// The factors of recent (APR, term) pairs are kept per thread (payment.cpp): answers must
-// not depend on what was quoted before. Every worked value, in shuffled orders, with
-// repeats (hits), 18 pairs over 16 kept slots (evictions) and other principals in between.
+// The factors of the last APR quoted at each term are kept per thread (payment.cpp): answers
+// must not depend on what was quoted before. Every worked value, in shuffled orders, with
+// repeats (hits), other APRs at the same term (evictions) and other principals in between.
 TEST(DomainPayment, KeptFactorsNeverChangeAnAnswer) {
   std::vector<std::size_t> order(std::size(kWorkedValues));
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
