@@ -1106,6 +1106,13 @@ class SimilarFinder {
     return f;
   }
 
+  void prefetch_features(std::uint32_t s) const {
+    __builtin_prefetch(&d_.price_[s]);
+    __builtin_prefetch(&d_.year_[s]);
+    __builtin_prefetch(&d_.mileage_[s]);
+    for (Dim d : {kBody, kMake, kModel}) __builtin_prefetch(&d_.dims_[d].col[s]);
+  }
+
   // What similarity_score reads (everything but the id), into `f`, reusing its strings.
   void scored_features(std::uint32_t s, domain::VehicleFeatures& f) const {
     f.price = domain::Cents{d_.price_[s]};
@@ -1121,6 +1128,9 @@ class SimilarFinder {
   // every candidate's features was ~10% of a vehicle page's server time.
   std::vector<std::uint32_t> best(std::vector<std::uint32_t> slots,
                                   const domain::VehicleFeatures& target, std::size_t limit) const {
+    // The features are six columns read at ~64 scattered slots: request every line first,
+    // so that the cache misses overlap instead of waiting one after another.
+    for (std::uint32_t s : slots) prefetch_features(s);
     std::vector<std::pair<double, std::uint32_t>> scored;
     scored.reserve(slots.size());
     domain::VehicleFeatures scratch;
