@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <cstdint>
+#include <initializer_list>
+#include <utility>
 
 #include "api/json_text.hpp"
 #include "api/schemas.hpp"
@@ -90,16 +92,16 @@ std::string_view vehicle_card_columns_sql() {
   return sql;
 }
 
-int vehicle_card_column_count() { return Col::column_count; }
-
 std::string_view vehicle_card_location_join_sql() {
   return "left join public.locations l on l.id = v.location_id";
 }
 
 std::string_view vehicles_by_ids_from_sql() {
-  return "from unnest($1::uuid[]) with ordinality as w(id, n) "
-         "join public.vehicles v on v.id = w.id and v.visible "
-         "left join public.locations l on l.id = v.location_id";
+  static const std::string sql =
+      "from unnest($1::uuid[]) with ordinality as w(id, n) "
+      "join public.vehicles v on v.id = w.id and v.visible " +
+      std::string(vehicle_card_location_join_sql());
+  return sql;
 }
 
 std::string_view cards_by_ids_sql() {
@@ -127,110 +129,144 @@ bool CardRenderer::has_card(int row) const { return !is_null(row, Col::id); }
 
 std::string_view CardRenderer::id(int row) const { return text(row, Col::id); }
 
-void CardRenderer::append(std::string& out, int row, std::string_view extra_members) const {
-  auto string_or_null = [&](int column) {
-    if (is_null(row, column)) {
-      out += "null";
-    } else {
-      json_text::append_string(out, text(row, column));
-    }
-  };
-  auto number_or_null = [&](int column) {
-    out += is_null(row, column) ? std::string_view("null") : text(row, column);
-  };
-  auto money_or_null = [&](int column) {
-    if (is_null(row, column)) {
-      out += "null";
-    } else {
-      append_money(out, text(row, column));
-    }
-  };
-  auto flag = [&](int column) { return text(row, column) == "t"; };
-  const auto cond = text(row, Col::condition);
-  // The previous price only when it dropped (a raise is not shown as a former price).
-  const bool dropped =
-      !is_null(row, Col::price_previous) &&
-      to_cents(text(row, Col::price_previous)) > to_cents(text(row, Col::price_current));
+namespace {
 
-  out += "{\"id\":";
-  string_or_null(Col::id);
-  out += ",\"title\":";
-  string_or_null(Col::title);
-  out += ",\"price_current\":";
-  money_or_null(Col::price_current);
-  out += ",\"price_list\":";
-  money_or_null(Col::price_list);
-  out += ",\"previous_price\":";
-  if (dropped) {
-    append_money(out, text(row, Col::price_previous));
-  } else {
-    out += "null";
+// One card's JSON, member by member, in spec §14's order. `member(key)` writes the key;
+// the value writers read the row's card columns.
+class CardWriter {
+ public:
+  CardWriter(std::string& out, const db::PgResult& rows, int row, int first)
+      : out_(out), rows_(rows), row_(row), first_(first) {}
+
+  void member(std::string_view key) {
+    out_ += members_++ == 0 ? "{\"" : ",\"";
+    out_.append(key) += "\":";
   }
-  out += ",\"year\":";
-  number_or_null(Col::year);
-  out += ",\"make\":";
-  string_or_null(Col::make);
-  out += ",\"model\":";
-  string_or_null(Col::model);
-  out += ",\"trim\":";
-  string_or_null(Col::trim);
-  out += ",\"mileage\":";
-  number_or_null(Col::mileage);
-  out += ",\"fuel\":";
-  string_or_null(Col::fuel);
-  out += ",\"transmission\":";
-  string_or_null(Col::transmission);
-  out += ",\"condition\":";
-  string_or_null(Col::condition);
-  out += ",\"media_hero_url\":";
-  const auto hero = is_null(row, Col::hero_image_path) ? std::string()
-                                                       : urls_.url(text(row, Col::hero_image_path));
-  if (hero.empty()) {
-    out += "null";
-  } else {
-    json_text::append_string(out, hero);
+  [[nodiscard]] bool null(int column) const { return rows_.is_null(row_, first_ + column); }
+  [[nodiscard]] std::string_view text(int column) const {
+    return rows_.text(row_, first_ + column);
   }
-  out += ",\"quick_specs\":{\"body_type\":";
-  string_or_null(Col::body_type);
-  out += ",\"drivetrain\":";
-  string_or_null(Col::drivetrain);
-  out += ",\"color\":";
-  string_or_null(Col::color_ext);
-  out += ",\"doors\":";
-  number_or_null(Col::doors);
-  out += ",\"seats\":";
-  number_or_null(Col::seats);
-  out += "},\"is_new\":";
-  out += cond == "new" ? "true" : "false";
-  out += ",\"is_certified\":";
-  out += cond == "cpo" ? "true" : "false";
-  out += ",\"is_special\":";
-  out += flag(Col::is_special) ? "true" : "false";
-  out += ",\"badges\":[";
-  std::size_t badges = 0;
-  auto badge = [&](bool on, std::string_view name) {
-    if (!on) return;
-    out.append(badges++ > 0 ? ",\"" : "\"").append(name) += '"';
-  };
-  badge(cond == "new", "New");
-  badge(cond == "cpo", "CPO");
-  badge(flag(Col::is_special), "Special");
-  badge(dropped, "Price Drop");
-  badge(flag(Col::is_featured), "Featured");
-  out += "],\"location\":";
-  if (is_null(row, Col::location_id)) {
-    out += "null";
-  } else {
-    out += "{\"id\":";
-    string_or_null(Col::location_id);
-    out += ",\"city\":";
-    string_or_null(Col::location_city);
-    out += ",\"state\":";
-    string_or_null(Col::location_state);
-    out += '}';
+  [[nodiscard]] bool flag(int column) const { return text(column) == "t"; }
+
+  void string(std::string_view key, int column) {
+    member(key);
+    if (null(column)) {
+      out_ += "null";
+    } else {
+      json_text::append_string(out_, text(column));
+    }
   }
-  if (!extra_members.empty()) out.append(",").append(extra_members);
-  out += '}';
+  void number(std::string_view key, int column) {  // int columns: their text is JSON
+    member(key);
+    out_ += null(column) ? std::string_view("null") : text(column);
+  }
+  void money(std::string_view key, int column, bool shown = true) {
+    member(key);
+    if (null(column) || !shown) {
+      out_ += "null";
+    } else {
+      append_money(out_, text(column));
+    }
+  }
+  void boolean(std::string_view key, bool value) {
+    member(key);
+    out_ += value ? "true" : "false";
+  }
+  void url(std::string_view key, const std::string& signed_url) {
+    member(key);
+    if (signed_url.empty()) {
+      out_ += "null";
+    } else {
+      json_text::append_string(out_, signed_url);
+    }
+  }
+  // The nested objects: their members start afresh, and end() closes them.
+  void open(std::string_view key) {
+    member(key);
+    nested_ = members_;
+    members_ = 0;
+  }
+  void end() {
+    out_ += members_ == 0 ? "{}" : "}";
+    members_ = nested_;
+  }
+  void badges(std::initializer_list<std::pair<bool, std::string_view>> badges) {
+    member("badges");
+    out_ += '[';
+    bool first = true;
+    for (const auto& [on, name] : badges) {
+      if (!on) continue;
+      out_.append(first ? "\"" : ",\"").append(name) += '"';
+      first = false;
+    }
+    out_ += ']';
+  }
+  void null_value(std::string_view key) {
+    member(key);
+    out_ += "null";
+  }
+  void close(std::string_view extra_members) {
+    if (!extra_members.empty()) out_.append(",").append(extra_members);
+    out_ += '}';
+  }
+
+ private:
+  std::string& out_;
+  const db::PgResult& rows_;
+  int row_;
+  int first_;
+  int members_ = 0;
+  int nested_ = 0;
+};
+
+}  // namespace
+
+void CardRenderer::append(std::string& out, int row, std::string_view extra_members) const {
+  CardWriter w(out, rows_, row, first_);
+  const auto condition = w.text(Col::condition);
+  // The previous price only when it dropped (a raise is not shown as a former price).
+  const bool dropped = !w.null(Col::price_previous) &&
+                       to_cents(w.text(Col::price_previous)) > to_cents(w.text(Col::price_current));
+  w.string("id", Col::id);
+  w.string("title", Col::title);
+  w.money("price_current", Col::price_current);
+  w.money("price_list", Col::price_list);
+  w.money("previous_price", Col::price_previous, dropped);
+  w.number("year", Col::year);
+  w.string("make", Col::make);
+  w.string("model", Col::model);
+  w.string("trim", Col::trim);
+  w.number("mileage", Col::mileage);
+  w.string("fuel", Col::fuel);
+  w.string("transmission", Col::transmission);
+  w.string("condition", Col::condition);
+  w.url("media_hero_url",
+        w.null(Col::hero_image_path) ? std::string() : urls_.url(w.text(Col::hero_image_path)));
+  w.open("quick_specs");
+  w.string("body_type", Col::body_type);
+  w.string("drivetrain", Col::drivetrain);
+  w.string("color", Col::color_ext);
+  w.number("doors", Col::doors);
+  w.number("seats", Col::seats);
+  w.end();
+  w.boolean("is_new", condition == "new");
+  w.boolean("is_certified", condition == "cpo");
+  w.boolean("is_special", w.flag(Col::is_special));
+  w.badges({{condition == "new", "New"},
+            {condition == "cpo", "CPO"},
+            {w.flag(Col::is_special), "Special"},
+            {dropped, "Price Drop"},
+            {w.flag(Col::is_featured), "Featured"}});
+  if (w.null(Col::location_id)) {
+    w.null_value("location");
+  } else {
+    w.open("location");
+    w.string("id", Col::location_id);
+    w.string("city", Col::location_city);
+    w.string("state", Col::location_state);
+    w.end();
+  }
+  w.close(extra_members);
 }
 
 std::string CardRenderer::array() const {

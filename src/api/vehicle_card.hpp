@@ -14,13 +14,12 @@
 //
 // Why columns, not PostgreSQL's json_build_object: rendering a card there cost ~6 µs of
 // the database's time per card (numeric output, per-key escaping, a location sub-plan),
-// half of what reading it costs; the same card written here costs well under a microsecond
-// (bench/README.md). Prices come as cents and are written as numeric(12,2) renders them
+// half of what reading it costs; written here a card costs about a microsecond, most of
+// it the hero URL's signature (bench/README.md). Prices come as cents and are written as
+// numeric(12,2) renders them
 // ("19500.00"): exact, with no trip through a double.
 // Money: JSON numbers in US dollars with two decimals, as in spec §14 ("price_current": 19500).
 #include <boost/json/value.hpp>
-#include <chrono>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +30,8 @@
 namespace forecourt::api {
 
 // The card's columns over `v` (public.vehicles) and `l` (public.locations), in the order
-// CardRenderer reads them: vehicle_card_column_count() of them.
+// CardRenderer reads them.
 std::string_view vehicle_card_columns_sql();
-int vehicle_card_column_count();
 
 // "left join public.locations l on ...": the card's location. Under RLS an inactive
 // location is not visible to the public, and the card's location is then null.
