@@ -390,7 +390,8 @@ std::optional<OrderBy> order_by(std::string_view key) {
 }
 
 // Per kept order, the live slots sorted by (column, id): the SQL order with its id
-// tie-breaker, read forwards for ascending and backwards for descending.
+// tie-breaker, read forwards for ascending and backwards for descending. body_price and
+// model_year sort by their group (FacetData::group) first.
 using SlotOrders = std::array<std::vector<std::uint32_t>, kKeptOrders>;
 
 // ------------------------------------------------------------------ the index data

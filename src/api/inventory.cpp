@@ -102,7 +102,7 @@ struct Listing {
 };
 
 // The search from the index when it is current for the inventory version: PostgreSQL gives
-// only free text's matches (when q is given) and renders the page's cards by id. Nullopt
+// only free text's matches (when q is given) and the page's card columns by id. Nullopt
 // when the index is not current (start-up, the moment right after an edit).
 asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const InventoryQuery& q,
                                                            const MediaUrls& urls) {
