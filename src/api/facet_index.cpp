@@ -488,17 +488,15 @@ class FacetData {
   [[nodiscard]] std::int64_t column(OrderBy by, std::uint32_t slot) const {
     switch (by) {
       case OrderBy::price:
+      case OrderBy::body_price:  // within one group (order_less compares it first)
         return price_[slot];
       case OrderBy::year:
+      case OrderBy::model_year:
         return year_[slot];
       case OrderBy::mileage:
         return mileage_[slot];
       case OrderBy::created:
         return created_[slot];
-      case OrderBy::body_price:  // within one group (order_less compares it first)
-        return price_[slot];
-      case OrderBy::model_year:
-        return year_[slot];
       case OrderBy::relevance:
         break;
     }

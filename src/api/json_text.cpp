@@ -1,8 +1,5 @@
 #include "api/json_text.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/string.hpp>
-
 namespace forecourt::api::json_text {
 
 std::string with_members(std::string_view object, std::string_view members) {
@@ -77,7 +74,10 @@ void append_string(std::string& out, std::string_view text) {
 }
 
 std::string member(std::string_view key, std::string_view json_value) {
-  return boost::json::serialize(boost::json::string(key)) + ":" + std::string(json_value);
+  std::string out;
+  append_string(out, key);
+  out.append(":").append(json_value);
+  return out;
 }
 
 }  // namespace forecourt::api::json_text

@@ -117,17 +117,9 @@ std::string uuid_array_literal(const std::vector<std::string>& ids) {
   return out;
 }
 
-std::string_view CardRenderer::text(int row, int column) const {
-  return rows_.text(row, first_ + column);
-}
+bool CardRenderer::has_card(int row) const { return !rows_.is_null(row, first_ + Col::id); }
 
-bool CardRenderer::is_null(int row, int column) const {
-  return rows_.is_null(row, first_ + column);
-}
-
-bool CardRenderer::has_card(int row) const { return !is_null(row, Col::id); }
-
-std::string_view CardRenderer::id(int row) const { return text(row, Col::id); }
+std::string_view CardRenderer::id(int row) const { return rows_.text(row, first_ + Col::id); }
 
 namespace {
 

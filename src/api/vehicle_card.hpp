@@ -63,9 +63,6 @@ class CardRenderer {
   [[nodiscard]] std::string array() const;
 
  private:
-  [[nodiscard]] std::string_view text(int row, int column) const;
-  [[nodiscard]] bool is_null(int row, int column) const;
-
   const db::PgResult& rows_;
   int first_;
   const MediaUrls& urls_;

@@ -66,16 +66,15 @@ cpp_int divide_half_up(const cpp_int& num, const cpp_int& den) {
 // quote's cost: the vehicle page quotes one APR at five terms for every car. So the factors
 // of the last APR quoted at each term are kept per thread (terms are 1..120 months).
 struct PmtFactors {
-  std::int64_t apr_ppm = -1;
-  int n = 0;
-  cpp_int numerator;    // a·N^n
-  cpp_int denominator;  // D·(N^n − D^n)
+  std::int64_t apr_ppm = -1;  // -1: nothing kept yet
+  cpp_int numerator;          // a·N^n
+  cpp_int denominator;        // D·(N^n − D^n)
 };
 
 const PmtFactors& pmt_factors(Rate apr, int n) {
   thread_local std::array<PmtFactors, kMaxTermMonths + 1> kept;
-  auto& f = kept.at(static_cast<std::size_t>(n));
-  if (f.apr_ppm != apr.ppm() || f.n != n) {
+  auto& f = kept.at(static_cast<std::size_t>(n));  // the slot is the term
+  if (f.apr_ppm != apr.ppm()) {
     const auto unsigned_n = static_cast<unsigned>(n);
     const cpp_int d = kMonthlyDenominator;
     const cpp_int a = apr.ppm();
@@ -83,7 +82,6 @@ const PmtFactors& pmt_factors(Rate apr, int n) {
     f.numerator = a * growth;
     f.denominator = d * (growth - boost::multiprecision::pow(d, unsigned_n));
     f.apr_ppm = apr.ppm();
-    f.n = n;
   }
   return f;
 }
