@@ -1,6 +1,7 @@
 // /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
-// One read-only transaction, every statement pipelined in one round trip; PostgreSQL
-// renders the JSON it can, the handler adds what needs C++ (signed media URLs, payment
+// One read-only transaction, every statement pipelined in one round trip. The vehicle's
+// row carries its media, price history and review summary as triggers keep them
+// (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs, payment
 // estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before the read,
 // from the facet index's candidates, so their cards ride in the same round trip; without a
 // current index, PostgreSQL reads the candidates and the cards take a second trip.
@@ -39,8 +40,10 @@ using http::Response;
 namespace {
 
 // ------------------------------------------------------------------------------- SQL
-// The vehicle with its specs and location. RLS decides visibility: the public sees
-// visible cars only, staff every car, so "no row" is the 404 for both.
+// The vehicle with its specs, location and page parts. RLS decides visibility: the public
+// sees visible cars only, staff every car, so "no row" is the 404 for both. The parts are
+// the stored ones (migration 20261126130000); a car without a row has them rendered here
+// by the same functions the triggers call.
 constexpr std::string_view kVehicleSql = R"sql(
 select json_build_object(
          'id', v.id, 'vin', v.vin, 'stock_no', v.stock_no, 'title', v.title,
@@ -72,56 +75,15 @@ select json_build_object(
        l.timezone as location_timezone, l.hours_json::text as location_hours,
        (now() at time zone coalesce(l.timezone, 'UTC'))::date::text as local_today,
        (extract(epoch from (now() at time zone coalesce(l.timezone, 'UTC'))
-                          - (now() at time zone 'UTC')) / 60)::int as utc_offset_minutes
+                          - (now() at time zone 'UTC')) / 60)::int as utc_offset_minutes,
+       coalesce(p.media, public.vehicle_media_json(v.id))::text as media,
+       coalesce(p.price_history, public.vehicle_price_history_json(v.id))::text as price_history,
+       coalesce(p.reviews, public.vehicle_reviews_json(v.id))::text as reviews
 from public.vehicles v
 left join public.vehicle_specs s on s.vehicle_id = v.id
 left join public.locations l on l.id = v.location_id
+left join public.vehicle_page_parts p on p.vehicle_id = v.id
 where v.id = $1::uuid
-)sql";
-
-constexpr std::string_view kMediaSql = R"sql(
-select m.id, m.kind::text as kind, m.path, m.position, m.alt_text, m.content_type, m.width,
-       m.height, m.variants::text as variants
-from public.vehicle_media m
-where m.vehicle_id = $1::uuid
-order by m.kind, m.position
-)sql";
-
-// The latest 100 prices, oldest first (a chart reads left to right).
-constexpr std::string_view kPriceHistorySql = R"sql(
-select coalesce(json_agg(json_build_object(
-         'price', h.price, 'previous_price', h.previous_price,
-         'change', h.price - h.previous_price, 'source', h.source,
-         'recorded_at', h.recorded_at) order by h.recorded_at, h.id), '[]'::json)::text
-from (select h.id, h.price, h.previous_price, h.source, h.recorded_at
-      from public.price_history h
-      where h.vehicle_id = $1::uuid
-      order by h.recorded_at desc, h.id desc
-      limit 100) h
-)sql";
-
-// Approved reviews only, said explicitly: a customer's RLS also shows their own pending
-// review, and the page must read the same for everyone (it is cached per vehicle).
-constexpr std::string_view kReviewsSql = R"sql(
-with r as (
-  select r.id, r.rating, r.title, r.body, r.author_name, r.created_at
-  from public.reviews r
-  where r.target_id = $1::uuid and r.target_type = 'vehicle' and r.status = 'approved'
-)
-select json_build_object(
-         'count', count(*),
-         'average_rating', round(avg(r.rating), 2),
-         'distribution', json_build_object(
-           '5', count(*) filter (where r.rating = 5), '4', count(*) filter (where r.rating = 4),
-           '3', count(*) filter (where r.rating = 3), '2', count(*) filter (where r.rating = 2),
-           '1', count(*) filter (where r.rating = 1)),
-         'latest', coalesce((
-           select json_agg(json_build_object(
-                    'id', x.id, 'rating', x.rating, 'title', x.title, 'body', x.body,
-                    'author_name', x.author_name, 'created_at', x.created_at)
-                  order by x.created_at desc, x.id)
-           from (select * from r order by r.created_at desc, r.id limit 5) x), '[]'::json))::text
-from r
 )sql";
 
 constexpr std::string_view kTestDriveStartsSql = R"sql(
@@ -158,37 +120,43 @@ std::optional<int> opt_int(const db::PgResult& r, std::string_view col) {
 }
 
 // media: {"images": [...], "spin360": [...], "videos": [...]}, each item with a signed url
-// (and signed variants, when the media job produced them).
-json::object media_json(const db::PgResult& rows, const MediaUrls& urls) {
+// (and signed variants, when the media job produced them), from the stored items
+// (public.vehicle_media_json: ordered by kind and position, each with its storage path).
+json::object media_json(std::string_view stored, const MediaUrls& urls) {
   json::array images;
   json::array spins;
   json::array videos;
-  for (int r = 0; r < rows.rows(); ++r) {
-    json::object item{{"id", rows.text(r, "id")},
-                      {"kind", rows.text(r, "kind")},
-                      {"url", urls.url(rows.text(r, "path"))},
-                      {"position", to_int(rows.text(r, "position"))},
-                      {"alt_text", nullptr},
-                      {"content_type", nullptr},
-                      {"width", nullptr},
-                      {"height", nullptr}};
-    for (const char* col : {"alt_text", "content_type"}) {
-      if (!rows.is_null(r, rows.column(col))) item[col] = rows.text(r, col);
-    }
-    for (const char* col : {"width", "height"}) {
-      if (!rows.is_null(r, rows.column(col))) item[col] = to_int(rows.text(r, col));
-    }
+  boost::system::error_code ec;
+  auto items = json::parse(stored, ec);
+  if (ec || !items.is_array()) items = json::array{};
+  auto member = [](const json::object& m, std::string_view key) -> json::value {
+    const auto* v = m.if_contains(key);
+    return v != nullptr ? *v : json::value(nullptr);
+  };
+  for (const auto& stored_item : items.as_array()) {
+    if (!stored_item.is_object()) continue;
+    const auto& m = stored_item.as_object();
+    const auto* path = m.if_contains("path");
+    const auto* kind = m.if_contains("kind");
+    if (path == nullptr || !path->is_string() || kind == nullptr || !kind->is_string()) continue;
     json::object variants;
-    boost::system::error_code ec;
-    auto parsed = json::parse(rows.text(r, "variants"), ec);
-    if (!ec && parsed.is_object()) {
-      for (const auto& kv : parsed.as_object()) {
+    if (const auto* stored_variants = m.if_contains("variants");
+        stored_variants != nullptr && stored_variants->is_object()) {
+      for (const auto& kv : stored_variants->as_object()) {
         if (kv.value().is_string()) variants[kv.key()] = urls.url(kv.value().as_string());
       }
     }
-    item["variants"] = std::move(variants);
-    auto kind = rows.text(r, "kind");
-    (kind == "image" ? images : kind == "video" ? videos : spins).push_back(std::move(item));
+    json::object item{{"id", member(m, "id")},
+                      {"kind", *kind},
+                      {"url", urls.url(path->as_string())},
+                      {"position", member(m, "position")},
+                      {"alt_text", member(m, "alt_text")},
+                      {"content_type", member(m, "content_type")},
+                      {"width", member(m, "width")},
+                      {"height", member(m, "height")},
+                      {"variants", std::move(variants)}};
+    const auto& k = kind->as_string();
+    (k == "image" ? images : k == "video" ? videos : spins).push_back(std::move(item));
   }
   return json::object{{"images", std::move(images)},
                       {"spin360", std::move(spins)},
@@ -360,7 +328,7 @@ std::string base_url(const Request& req) {
 // One section's reads, in one round trip, and where each result lands (-1: not read).
 struct SectionReads {
   std::vector<db::Query> statements;
-  int media = -1, history = -1, reviews = -1, candidates = -1, cards = -1, bookings = -1;
+  int candidates = -1, cards = -1, bookings = -1;
 
   int add(db::Query q) {
     statements.push_back(std::move(q));
@@ -368,7 +336,8 @@ struct SectionReads {
   }
 };
 
-// The vehicle row comes first (index 0). With `ranked` (similar cars ranked from the facet
+// The vehicle row comes first (index 0), with the media and price history the /media and
+// /price-history sections need. With `ranked` (similar cars ranked from the facet
 // index before any read) the winners' cards ride along; otherwise the candidates are read
 // and ranked, and their cards take a second round trip.
 SectionReads reads_for(Section section, const std::string& id,
@@ -376,10 +345,6 @@ SectionReads reads_for(Section section, const std::string& id,
   SectionReads r;
   r.add(db::Query{kVehicleSql, {id}});
   bool page = section == Section::page;
-  if (page || section == Section::media) r.media = r.add(db::Query{kMediaSql, {id}});
-  if (page || section == Section::price_history)
-    r.history = r.add(db::Query{kPriceHistorySql, {id}});
-  if (page) r.reviews = r.add(db::Query{kReviewsSql, {id}});
   if (page || section == Section::similar) {
     if (ranked == nullptr) {
       r.candidates = r.add(db::Query{similar_candidates_sql(), {id}});
@@ -445,23 +410,23 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   const MediaUrls urls(req.services->url_signer, base_url(req), now);
   switch (section) {
     case Section::media:
-      co_return "{\"data\":" + json::serialize(media_json(at(reads.media), urls)) + "}";
+      co_return "{\"data\":" + json::serialize(media_json(vehicle.text(0, "media"), urls)) + "}";
     case Section::price_history:
-      co_return "{\"data\":" + std::string(at(reads.history).text(0, 0)) + "}";
+      co_return "{\"data\":" + std::string(vehicle.text(0, "price_history")) + "}";
     case Section::similar:
       co_return "{\"data\":" + similar_cards_json(similar_cards, *ranked, urls) + "}";
     case Section::page:
       break;
   }
-  auto media = media_json(at(reads.media), urls);
+  auto media = media_json(vehicle.text(0, "media"), urls);
   std::string members;
   auto add = [&members](std::string_view key, std::string_view value) {
     if (!members.empty()) members += ',';
     members += json_text::member(key, value);
   };
   add("media", json::serialize(media));
-  add("price_history", at(reads.history).text(0, 0));
-  add("reviews", at(reads.reviews).text(0, 0));
+  add("price_history", vehicle.text(0, "price_history"));
+  add("reviews", vehicle.text(0, "reviews"));
   add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
   add("financing", json::serialize(financing_json(target.price)));
   add("availability", availability_json(vehicle, at(reads.bookings), now));

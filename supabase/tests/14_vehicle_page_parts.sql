@@ -1,0 +1,113 @@
+-- public.vehicle_page_parts (migration 20261126130000): each car's media, price history
+-- and review summary as its page shows them, derived by triggers from whatever writes
+-- the child tables, readable as the car is, written by no API role.
+begin;
+select plan(22);
+\ir _helpers.psql
+set local timezone = 'UTC';
+
+-- Cars whose stored parts differ from what the renderers say now (or that have none).
+create function pg_temp.stale(p_ids uuid[] default null) returns text[] language sql as $$
+  select coalesce(array_agg(v.id::text order by v.id), '{}')
+  from public.vehicles v
+  left join public.vehicle_page_parts p on p.vehicle_id = v.id
+  where (p_ids is null or v.id = any (p_ids))
+    and (p.vehicle_id is null
+         or p.media::text <> public.vehicle_media_json(v.id)::text
+         or p.price_history::text <> public.vehicle_price_history_json(v.id)::text
+         or p.reviews::text <> public.vehicle_reviews_json(v.id)::text)
+$$;
+create function pg_temp.part(p_id text, p_part text) returns json language sql as $$
+  select case p_part when 'media' then p.media when 'price_history' then p.price_history else p.reviews end
+  from public.vehicle_page_parts p where p.vehicle_id = p_id::uuid
+$$;
+
+select is(pg_temp.stale(), '{}', 'every car of the seeded inventory and the fixtures has current parts');
+select is(json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media')), 1,
+  'the fixture car''s one image is its media');
+
+-- ------------------------------------------------------------ media, as staff
+select tests.act_as('55555555-0000-4000-8000-000000000005');
+insert into public.vehicle_media (vehicle_id, kind, path, position, alt_text)
+values ('c0000000-0000-4000-8000-000000000001', 'image', 'vehicle-media/c0000000-0000-4000-8000-000000000001/2.jpg', 1, 'Side'),
+       ('c0000000-0000-4000-8000-000000000001', 'video', 'vehicle-media/c0000000-0000-4000-8000-000000000001/v.mp4', 0, null);
+select is(json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media')), 3,
+  'added media appear');
+update public.vehicle_media set alt_text = 'Driver side'
+where vehicle_id = 'c0000000-0000-4000-8000-000000000001' and position = 1 and kind = 'image';
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media') -> 1 ->> 'alt_text', 'Driver side',
+  'an edited item follows');
+update public.vehicle_media set vehicle_id = 'c0000000-0000-4000-8000-000000000002'
+where vehicle_id = 'c0000000-0000-4000-8000-000000000001' and kind = 'video';
+select is(array[json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media')),
+                json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000002', 'media'))],
+  array[2, 2], 'an item moved to another car leaves one car and joins the other');
+delete from public.vehicle_media where vehicle_id = 'c0000000-0000-4000-8000-000000000001' and position = 1;
+select is(json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media')), 1,
+  'a deleted item goes');
+
+-- ------------------------------------------------------------ prices, through vehicles
+update public.vehicles set price_current = price_current - 500 where id = 'c0000000-0000-4000-8000-000000000001';
+select is((pg_temp.part('c0000000-0000-4000-8000-000000000001', 'price_history') -> -1 ->> 'change')::numeric, -500.00,
+  'a price change (its history row written by the vehicles trigger) is the history''s last point');
+
+-- ------------------------------------------------------------ reviews
+select tests.reset_role();
+insert into public.reviews (target_type, target_id, rating, title, author_name, status)
+values ('vehicle', 'c0000000-0000-4000-8000-000000000001', 4, 'Pending one', 'P.', 'pending');
+select is((pg_temp.part('c0000000-0000-4000-8000-000000000001', 'reviews') ->> 'count')::int, 0,
+  'a pending review is not counted');
+update public.reviews set status = 'approved' where title = 'Pending one';
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'reviews') -> 'latest' -> 0 ->> 'title', 'Pending one',
+  'approving it puts it on the page');
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'reviews') ->> 'average_rating', '4.00',
+  'and into the average');
+update public.reviews set target_id = 'c0000000-0000-4000-8000-000000000002' where title = 'Pending one';
+select is(array[(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'reviews') ->> 'count')::int,
+                (pg_temp.part('c0000000-0000-4000-8000-000000000002', 'reviews') ->> 'count')::int],
+  array[0, 1], 'a review moved to another car moves its count');
+insert into public.reviews (target_type, target_id, rating, status)
+values ('dealership', '10000000-0000-4000-8000-000000000001', 5, 'approved');
+delete from public.reviews where title = 'Pending one';
+select is((pg_temp.part('c0000000-0000-4000-8000-000000000002', 'reviews') ->> 'count')::int, 0,
+  'a deleted review goes; a dealership review touches no car');
+
+-- ------------------------------------------------------------ cars come and go
+insert into public.vehicles (id, vin, stock_no, make, model, year, body_type, mileage, fuel, transmission,
+                             condition, price_current, visible)
+values ('c0000000-0000-4000-8000-000000000003', private.make_vin(990003, '1FT', 2020, 'W1E5X'), 'TEST-3',
+        'Ford', 'F-150', 2020, 'truck', 40000, 'petrol', 'automatic', 'used', 31995, true);
+select is(json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000003', 'price_history')), 1,
+  'a new car has parts from its first price');
+delete from public.vehicles where id = 'c0000000-0000-4000-8000-000000000003';
+select is((select count(*)::int from public.vehicle_page_parts where vehicle_id = 'c0000000-0000-4000-8000-000000000003'), 0,
+  'a deleted car''s parts go with it (its children''s triggers do not bring them back)');
+
+select lives_ok($$ select private.seed_vehicles(32000001, 3) $$, 'the generator still runs');
+select is(pg_temp.stale((select array_agg(g.vehicle_id) from private.generated_vehicles g
+                         where g.seed_number between 32000001 and 32000003)), '{}',
+  'it derives the parts of the cars it generates (its own triggers are off)');
+
+truncate public.reviews;
+select is((select count(*)::int from public.vehicle_page_parts where (reviews ->> 'count')::int > 0), 0,
+  'TRUNCATE of a child table is followed too');
+select is(pg_temp.stale(), '{}', 'and after all of it, every car''s parts are current');
+
+-- ------------------------------------------------------------ who reads and writes
+select tests.act_as_anon();
+select is((select array_agg(vehicle_id::text order by vehicle_id) from public.vehicle_page_parts
+           where vehicle_id in ('c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002')),
+  array['c0000000-0000-4000-8000-000000000001'], 'anon reads the visible car''s parts only');
+select tests.act_as('55555555-0000-4000-8000-000000000005');
+select is((select count(*)::int from public.vehicle_page_parts
+           where vehicle_id in ('c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002')),
+  2, 'staff read every car''s');
+select throws_ok($$ update public.vehicle_page_parts set media = '[]' $$, '42501', null,
+  'staff cannot write them');
+select tests.act_as_service();
+select throws_ok($$ insert into public.vehicle_page_parts values ('c0000000-0000-4000-8000-000000000002', '[]', '[]', '{}') $$,
+  '42501', null, 'nor can the service role');
+select tests.reset_role();
+
+select * from finish();
+rollback;
