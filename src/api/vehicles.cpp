@@ -1,6 +1,6 @@
 // /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
 // One read-only transaction, every statement pipelined in one round trip. The vehicle's
-// row carries its media, price history and review summary as triggers keep them
+// row carries its specs, media, price history and review summary as triggers keep them
 // (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs, payment
 // estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before the read,
 // from the facet index's candidates, so their cards ride in the same round trip; without a
@@ -40,7 +40,7 @@ using http::Response;
 namespace {
 
 // ------------------------------------------------------------------------------- SQL
-// The vehicle with its specs, location and page parts. RLS decides visibility: the public
+// The vehicle with its location and page parts (specs, media, price history, reviews). RLS decides visibility: the public
 // sees visible cars only, staff every car, so "no row" is the 404 for both. The parts are
 // the stored ones (migration 20261126130000); a car without a row has them rendered here
 // by the same functions the triggers call.
@@ -58,7 +58,7 @@ select json_build_object(
          'price_changed_at', v.price_changed_at, 'stock_status', v.stock_status,
          'visible', v.visible, 'description', v.description,
          'created_at', v.created_at, 'updated_at', v.updated_at,
-         'specs', coalesce(s.specs, '{}'::jsonb),
+         'specs', coalesce(p.specs, public.vehicle_specs_json(v.id)),
          'location', case when l.id is not null then json_build_object(
            'id', l.id, 'name', l.name, 'city', l.city, 'state', l.state, 'address', l.address,
            'postal_code', l.postal_code, 'country', l.country, 'phone', l.phone,
@@ -80,7 +80,6 @@ select json_build_object(
        coalesce(p.price_history, public.vehicle_price_history_json(v.id))::text as price_history,
        coalesce(p.reviews, public.vehicle_reviews_json(v.id))::text as reviews
 from public.vehicles v
-left join public.vehicle_specs s on s.vehicle_id = v.id
 left join public.locations l on l.id = v.location_id
 left join public.vehicle_page_parts p on p.vehicle_id = v.id
 where v.id = $1::uuid

@@ -1,22 +1,24 @@
 -- vehicle_page_parts: the parts of a car's page (/vehicles/{id}) that come from its
 -- child tables, kept beside the car by triggers, so that the page reads one row
--- instead of running three statements per request.
+-- instead of a join and three statements per request.
 --
 -- Why: at 1M vehicles with the caches off, the page's media, price-history and
 -- reviews statements were ~80 µs of PostgreSQL's ~200 µs per page (pgbench,
 -- pipelined like the server; bench/README.md). Each one paid for itself: under
 -- anon the media and history policies probe the car's visibility per child row,
 -- and each statement has its own executor start-up, index descents and JSON
--- building. Pages are read thousands of times for each time a car's media,
--- prices or reviews change.
+-- building. The specs join cost as much as the parts join that replaces it (an
+-- index descent and, under anon, a visibility probe), so the specs come along.
+-- Pages are read thousands of times for each time a car's specs, media, prices
+-- or reviews change.
 --
--- One definition per part: public.vehicle_media_json(), vehicle_price_history_json()
--- and vehicle_reviews_json() render it. The triggers store what they return; the
+-- One definition per part: public.vehicle_specs_json(), vehicle_media_json(),
+-- vehicle_price_history_json() and vehicle_reviews_json() render it. The triggers store what they return; the
 -- page reads the stored value and calls the function only for a car without a row
 -- (so a missing row is slower, never wrong).
 --
--- The parts follow every write to vehicle_media, price_history and reviews, bulk
--- or not. Only writes with triggers off (session_replication_role = replica) skip
+-- The parts follow every write to vehicle_specs, vehicle_media, price_history and
+-- reviews, bulk or not. Only writes with triggers off (session_replication_role = replica) skip
 -- them: private.seed_vehicles() does that as a superuser, and now derives the
 -- parts of the cars it generated itself.
 --
@@ -27,6 +29,12 @@
 -- Security invoker: called by a user, they see what that user may see (the page
 -- calls them only for a car the user can see); called by the triggers below
 -- (security definer, the tables' owner), they see every row.
+
+-- The car's spec document, {} when it has none.
+create function public.vehicle_specs_json(p_vehicle_id uuid) returns jsonb
+language sql stable set search_path = '' as $$
+  select coalesce((select s.specs from public.vehicle_specs s where s.vehicle_id = p_vehicle_id), '{}'::jsonb)
+$$;
 
 -- Every media item of the car, ordered by kind and position, as stored: the API
 -- signs each path (and its variants) per request.
@@ -79,21 +87,23 @@ language sql stable set search_path = '' as $$
   from r
 $$;
 
-revoke all on function public.vehicle_media_json(uuid), public.vehicle_price_history_json(uuid),
-  public.vehicle_reviews_json(uuid) from public;
-grant execute on function public.vehicle_media_json(uuid), public.vehicle_price_history_json(uuid),
-  public.vehicle_reviews_json(uuid) to anon, authenticated, service_role;
+revoke all on function public.vehicle_specs_json(uuid), public.vehicle_media_json(uuid),
+  public.vehicle_price_history_json(uuid), public.vehicle_reviews_json(uuid) from public;
+grant execute on function public.vehicle_specs_json(uuid), public.vehicle_media_json(uuid),
+  public.vehicle_price_history_json(uuid), public.vehicle_reviews_json(uuid)
+  to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------- the table
 create table public.vehicle_page_parts (
   vehicle_id    uuid primary key references public.vehicles (id) on delete cascade,
+  specs         jsonb not null,  -- public.vehicle_specs_json(vehicle_id)
   media         json not null,   -- public.vehicle_media_json(vehicle_id)
   price_history json not null,   -- public.vehicle_price_history_json(vehicle_id)
   reviews       json not null,   -- public.vehicle_reviews_json(vehicle_id)
   updated_at    timestamptz not null default now()
 );
 comment on table public.vehicle_page_parts is
-  'Derived, read-only: each car''s media, price history and review summary as its page shows them, kept by triggers on vehicle_media, price_history and reviews.';
+  'Derived, read-only: each car''s specs, media, price history and review summary as its page shows them, kept by triggers on vehicle_specs, vehicle_media, price_history and reviews.';
 
 -- Readable as its car is; no API role writes it (the triggers do, as the owner).
 alter table public.vehicle_page_parts enable row level security;
@@ -106,7 +116,7 @@ create policy vehicle_page_parts_select_staff on public.vehicle_page_parts
   for select to authenticated using ((select private.is_staff()));
 
 -- ---------------------------------------------------------------- derivation
--- Recomputes all three parts of the given cars. A concurrent writer of the same car
+-- Recomputes every part of the given cars. A concurrent writer of the same car
 -- must not leave its change out, so the rows are locked first (in id order) and read
 -- after: under READ COMMITTED each statement here takes a new snapshot, which then
 -- holds every change committed before the lock was granted (under REPEATABLE READ
@@ -114,8 +124,8 @@ create policy vehicle_page_parts_select_staff on public.vehicle_page_parts
 create function private.derive_vehicle_page_parts(p_ids uuid[]) returns void
 language plpgsql security definer set search_path = '' set timezone = 'UTC' as $$
 begin
-  insert into public.vehicle_page_parts (vehicle_id, media, price_history, reviews)
-  select v.id, '[]', '[]', '{}'
+  insert into public.vehicle_page_parts (vehicle_id, specs, media, price_history, reviews)
+  select v.id, '{}', '[]', '[]', '{}'
   from public.vehicles v
   where v.id = any (p_ids)
   order by v.id
@@ -125,7 +135,8 @@ begin
   order by p.vehicle_id
   for update;
   update public.vehicle_page_parts p
-  set media = public.vehicle_media_json(p.vehicle_id),
+  set specs = public.vehicle_specs_json(p.vehicle_id),
+      media = public.vehicle_media_json(p.vehicle_id),
       price_history = public.vehicle_price_history_json(p.vehicle_id),
       reviews = public.vehicle_reviews_json(p.vehicle_id),
       updated_at = now()
@@ -171,6 +182,18 @@ $$;
 revoke all on function private.sync_vehicle_page_parts() from public;
 
 -- Transition tables allow one event per trigger, hence four triggers per table.
+create trigger vehicle_specs_page_parts_after_insert after insert on public.vehicle_specs
+  referencing new table as new_rows
+  for each statement execute function private.sync_vehicle_page_parts();
+create trigger vehicle_specs_page_parts_after_update after update on public.vehicle_specs
+  referencing old table as old_rows new table as new_rows
+  for each statement execute function private.sync_vehicle_page_parts();
+create trigger vehicle_specs_page_parts_after_delete after delete on public.vehicle_specs
+  referencing old table as old_rows
+  for each statement execute function private.sync_vehicle_page_parts();
+create trigger vehicle_specs_page_parts_after_truncate after truncate on public.vehicle_specs
+  for each statement execute function private.sync_vehicle_page_parts();
+
 create trigger vehicle_media_page_parts_after_insert after insert on public.vehicle_media
   referencing new table as new_rows
   for each statement execute function private.sync_vehicle_page_parts();
@@ -209,9 +232,9 @@ create trigger reviews_page_parts_after_truncate after truncate on public.review
 
 -- ---------------------------------------------------------------- existing cars
 set local timezone = 'UTC';
-insert into public.vehicle_page_parts (vehicle_id, media, price_history, reviews)
-select v.id, public.vehicle_media_json(v.id), public.vehicle_price_history_json(v.id),
-       public.vehicle_reviews_json(v.id)
+insert into public.vehicle_page_parts (vehicle_id, specs, media, price_history, reviews)
+select v.id, public.vehicle_specs_json(v.id), public.vehicle_media_json(v.id),
+       public.vehicle_price_history_json(v.id), public.vehicle_reviews_json(v.id)
 from public.vehicles v;
 
 -- ---------------------------------------------------------------- the generator
@@ -232,8 +255,8 @@ declare
   v_inserted integer;
 begin
   v_inserted := private.seed_vehicle_rows(p_start, p_count, p_ref_year);
-  insert into public.vehicle_page_parts (vehicle_id, media, price_history, reviews)
-  select g.vehicle_id, public.vehicle_media_json(g.vehicle_id),
+  insert into public.vehicle_page_parts (vehicle_id, specs, media, price_history, reviews)
+  select g.vehicle_id, public.vehicle_specs_json(g.vehicle_id), public.vehicle_media_json(g.vehicle_id),
          public.vehicle_price_history_json(g.vehicle_id), public.vehicle_reviews_json(g.vehicle_id)
   from private.generated_vehicles g
   where g.seed_number between p_start and p_start + p_count - 1
@@ -244,5 +267,5 @@ begin
 end
 $$;
 comment on function private.seed_vehicles(bigint, integer, integer) is
-  'Deterministic bulk inventory generator (vehicles + media + specs + price history + page parts); owner only. See docs/data-model.md.';
+  'Deterministic bulk inventory generator (vehicles + media + specs + price history, and their page parts); owner only. See docs/data-model.md.';
 revoke all on function private.seed_vehicles(bigint, integer, integer) from public;

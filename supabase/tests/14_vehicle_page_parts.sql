@@ -1,8 +1,8 @@
--- public.vehicle_page_parts (migration 20261126130000): each car's media, price history
--- and review summary as its page shows them, derived by triggers from whatever writes
+-- public.vehicle_page_parts (migration 20261126130000): each car's specs, media, price
+-- history and review summary as its page shows them, derived by triggers from whatever writes
 -- the child tables, readable as the car is, written by no API role.
 begin;
-select plan(22);
+select plan(24);
 \ir _helpers.psql
 set local timezone = 'UTC';
 
@@ -13,12 +13,14 @@ create function pg_temp.stale(p_ids uuid[] default null) returns text[] language
   left join public.vehicle_page_parts p on p.vehicle_id = v.id
   where (p_ids is null or v.id = any (p_ids))
     and (p.vehicle_id is null
+         or p.specs <> public.vehicle_specs_json(v.id)
          or p.media::text <> public.vehicle_media_json(v.id)::text
          or p.price_history::text <> public.vehicle_price_history_json(v.id)::text
          or p.reviews::text <> public.vehicle_reviews_json(v.id)::text)
 $$;
 create function pg_temp.part(p_id text, p_part text) returns json language sql as $$
-  select case p_part when 'media' then p.media when 'price_history' then p.price_history else p.reviews end
+  select case p_part when 'specs' then p.specs::json when 'media' then p.media
+                     when 'price_history' then p.price_history else p.reviews end
   from public.vehicle_page_parts p where p.vehicle_id = p_id::uuid
 $$;
 
@@ -46,10 +48,22 @@ delete from public.vehicle_media where vehicle_id = 'c0000000-0000-4000-8000-000
 select is(json_array_length(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'media')), 1,
   'a deleted item goes');
 
+-- ------------------------------------------------------------ specs, as staff
+update public.vehicle_specs set specs = specs || '{"horsepower": 203}'
+where vehicle_id = 'c0000000-0000-4000-8000-000000000001';
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'specs') ->> 'horsepower', '203',
+  'an edited spec document follows');
+delete from public.vehicle_specs where vehicle_id = 'c0000000-0000-4000-8000-000000000001';
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'specs')::text, '{}',
+  'a car without one shows {}');
+
 -- ------------------------------------------------------------ prices, through vehicles
 update public.vehicles set price_current = price_current - 500 where id = 'c0000000-0000-4000-8000-000000000001';
-select is((pg_temp.part('c0000000-0000-4000-8000-000000000001', 'price_history') -> -1 ->> 'change')::numeric, -500.00,
-  'a price change (its history row written by the vehicles trigger) is the history''s last point');
+-- (In one transaction every row has the same recorded_at, so the order is not asserted.)
+select is((select count(*)::int
+           from json_array_elements(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'price_history')) e
+           where (e ->> 'change')::numeric = -500.00 and e ->> 'source' = 'app'), 1,
+  'a price change (its history row written by the vehicles trigger) is in the history');
 
 -- ------------------------------------------------------------ reviews
 select tests.reset_role();
