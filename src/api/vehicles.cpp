@@ -1,6 +1,7 @@
 // /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
 // One read-only transaction, every statement pipelined in one round trip. The vehicle's
-// row carries its specs, media, price history and review summary as triggers keep them
+// row carries its specs, media, price history, review summary and booked test drives as
+// triggers keep them
 // (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs, payment
 // estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before the read,
 // from the facet index's candidates, so their cards ride in the same round trip; without a
@@ -40,10 +41,12 @@ using http::Response;
 namespace {
 
 // ------------------------------------------------------------------------------- SQL
-// The vehicle with its location and page parts (specs, media, price history, reviews). RLS decides visibility: the public
+// The vehicle with its location and page parts (specs, media, price history, reviews,
+// booked test drives). RLS decides visibility: the public
 // sees visible cars only, staff every car, so "no row" is the 404 for both. The parts are
 // the stored ones (migration 20261126130000); a car without a row has them rendered here
-// by the same functions the triggers call.
+// by the same functions the triggers call (its bookings by the public function, which
+// gives the page's week: the stored renderer is the owner's).
 constexpr std::string_view kVehicleSql = R"sql(
 select json_build_object(
          'id', v.id, 'vin', v.vin, 'stock_no', v.stock_no, 'title', v.title,
@@ -78,17 +81,17 @@ select json_build_object(
                           - (now() at time zone 'UTC')) / 60)::int as utc_offset_minutes,
        coalesce(p.media, public.vehicle_media_json(v.id))::text as media,
        coalesce(p.price_history, public.vehicle_price_history_json(v.id))::text as price_history,
-       coalesce(p.reviews, public.vehicle_reviews_json(v.id))::text as reviews
+       coalesce(p.reviews, public.vehicle_reviews_json(v.id))::text as reviews,
+       coalesce(p.booked_test_drives,
+                array(select extract(epoch from s)::bigint
+                      from public.vehicle_test_drive_starts(v.id, now(), now() + interval '8 days') s)
+               )::text as booked_test_drives
 from public.vehicles v
 left join public.locations l on l.id = v.location_id
 left join public.vehicle_page_parts p on p.vehicle_id = v.id
 where v.id = $1::uuid
 )sql";
 
-constexpr std::string_view kTestDriveStartsSql = R"sql(
-select extract(epoch from s)::bigint
-from public.vehicle_test_drive_starts($1::uuid, now(), now() + interval '8 days') s
-)sql";
 
 // ---------------------------------------------------------------------- sections
 enum class Section { page, media, similar, price_history };
@@ -216,7 +219,7 @@ constexpr std::chrono::minutes kTestDriveNotice{60};
 // active bookings, as JSON text: {"timezone", "slot_minutes", "days": [{"date", "slots"}]}.
 // A car without a location or with unreadable hours shows no slots. Written as text: a
 // week holds ~100 slots, and a JSON value per slot was ~10% of the page's server time.
-std::string availability_json(const db::PgResult& v, const db::PgResult& booked,
+std::string availability_json(const db::PgResult& v,
                               std::chrono::system_clock::time_point now) {
   auto document = [](std::string_view timezone, std::string_view days) {
     return "{\"timezone\":" + std::string(timezone) +
@@ -240,8 +243,12 @@ std::string availability_json(const db::PgResult& v, const db::PgResult& booked,
   request.now = std::chrono::time_point_cast<std::chrono::seconds>(now);
   request.min_notice = kTestDriveNotice;
   request.capacity_per_slot = 1;  // one car, one driver at a time
-  for (int r = 0; r < booked.rows(); ++r) {
-    request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.text(r, 0))});
+  // booked_test_drives: a PostgreSQL bigint[] of epoch seconds, "{1764151200,...}".
+  auto booked = v.text(0, "booked_test_drives");
+  for (std::size_t at = booked.find_first_of("0123456789"); at != std::string_view::npos;) {
+    auto end = booked.find_first_not_of("0123456789", at);
+    request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.substr(at, end - at))});
+    at = booked.find_first_of("0123456789", end);
   }
   auto slots = domain::available_slots(*hours, request);
   if (!slots) return document(timezone, "[]");
@@ -327,7 +334,7 @@ std::string base_url(const Request& req) {
 // One section's reads, in one round trip, and where each result lands (-1: not read).
 struct SectionReads {
   std::vector<db::Query> statements;
-  int candidates = -1, cards = -1, bookings = -1;
+  int candidates = -1, cards = -1;
 
   int add(db::Query q) {
     statements.push_back(std::move(q));
@@ -351,7 +358,6 @@ SectionReads reads_for(Section section, const std::string& id,
       r.cards = r.add(similar_cards_query(*ranked));
     }
   }
-  if (page) r.bookings = r.add(db::Query{kTestDriveStartsSql, {id}});
   return r;
 }
 
@@ -383,17 +389,18 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     db::Transaction tx(req.services->db, http::db_identity(req), true);
     results = co_await tx.batch_and_commit(std::move(reads.statements));
   }
-  const auto& vehicle = results.at(0);
+  auto at = [&results](int index) -> db::PgResult& {
+    return results.at(static_cast<std::size_t>(index));
+  };
+  const auto& vehicle = at(0);
   if (vehicle.empty()) co_return std::nullopt;
   const auto target = vehicle_features(vehicle, 0);
   db::PgResult similar_cards;
-  if (reads.cards >= 0)
-    similar_cards = std::move(results.at(static_cast<std::size_t>(reads.cards)));
+  if (reads.cards >= 0) similar_cards = std::move(at(reads.cards));
   if (reads.candidates >= 0) {
     // Without the index: rank the candidates read, then render the winners' cards in a
     // second read (it filters on visibility itself, so a later snapshot is harmless).
-    ranked =
-        rank_similar_rows(results.at(static_cast<std::size_t>(reads.candidates)), target, limit);
+    ranked = rank_similar_rows(at(reads.candidates), target, limit);
     if (!ranked->empty()) {
       db::Transaction tx(req.services->db, http::db_identity(req), true);
       db::Query cards = similar_cards_query(*ranked);  // named: g++ 12 and co_await temporaries
@@ -401,9 +408,6 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     }
   }
   if (!ranked) ranked.emplace();
-  auto at = [&results](int index) -> const db::PgResult& {
-    return results.at(static_cast<std::size_t>(index));
-  };
 
   const auto now = std::chrono::system_clock::now();
   const MediaUrls urls(req.services->url_signer, base_url(req), now);
@@ -428,7 +432,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   add("reviews", vehicle.text(0, "reviews"));
   add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
   add("financing", json::serialize(financing_json(target.price)));
-  add("availability", availability_json(vehicle, at(reads.bookings), now));
+  add("availability", availability_json(vehicle, now));
   add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
   co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
 }

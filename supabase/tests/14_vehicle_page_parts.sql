@@ -1,8 +1,8 @@
 -- public.vehicle_page_parts (migration 20261126130000): each car's specs, media, price
--- history and review summary as its page shows them, derived by triggers from whatever writes
--- the child tables, readable as the car is, written by no API role.
+-- history, review summary and booked test drives as its page reads them, derived by triggers
+-- from whatever writes their tables, readable as the car is, written by no API role.
 begin;
-select plan(24);
+select plan(26);
 \ir _helpers.psql
 set local timezone = 'UTC';
 
@@ -10,17 +10,20 @@ set local timezone = 'UTC';
 create function pg_temp.stale(p_ids uuid[] default null) returns text[] language sql as $$
   select coalesce(array_agg(v.id::text order by v.id), '{}')
   from public.vehicles v
+  cross join lateral private.render_vehicle_page_parts(v.id) r
   left join public.vehicle_page_parts p on p.vehicle_id = v.id
   where (p_ids is null or v.id = any (p_ids))
     and (p.vehicle_id is null
-         or p.specs <> public.vehicle_specs_json(v.id)
-         or p.media::text <> public.vehicle_media_json(v.id)::text
-         or p.price_history::text <> public.vehicle_price_history_json(v.id)::text
-         or p.reviews::text <> public.vehicle_reviews_json(v.id)::text)
+         or p.specs <> r.specs
+         or p.media::text <> r.media::text
+         or p.price_history::text <> r.price_history::text
+         or p.reviews::text <> r.reviews::text
+         or p.booked_test_drives <> r.booked_test_drives)
 $$;
 create function pg_temp.part(p_id text, p_part text) returns json language sql as $$
   select case p_part when 'specs' then p.specs::json when 'media' then p.media
-                     when 'price_history' then p.price_history else p.reviews end
+                     when 'price_history' then p.price_history
+                     when 'booked_test_drives' then to_json(p.booked_test_drives) else p.reviews end
   from public.vehicle_page_parts p where p.vehicle_id = p_id::uuid
 $$;
 
@@ -85,6 +88,20 @@ values ('dealership', '10000000-0000-4000-8000-000000000001', 5, 'approved');
 delete from public.reviews where title = 'Pending one';
 select is((pg_temp.part('c0000000-0000-4000-8000-000000000002', 'reviews') ->> 'count')::int, 0,
   'a deleted review goes; a dealership review touches no car');
+
+-- ------------------------------------------------------------ test-drive bookings
+insert into public.service_appointments (user_id, location_id, service_type, vehicle_id, desired_at, status)
+values ('aaaaaaaa-0000-4000-8000-00000000000a', '10000000-0000-4000-8000-000000000001', 'test_drive',
+        'c0000000-0000-4000-8000-000000000001', date_trunc('hour', now()) + interval '2 days', 'booked'),
+       ('aaaaaaaa-0000-4000-8000-00000000000a', '10000000-0000-4000-8000-000000000001', 'oil_change',
+        'c0000000-0000-4000-8000-000000000001', date_trunc('hour', now()) + interval '3 days', 'booked');
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'booked_test_drives')::text,
+  '[' || extract(epoch from date_trunc('hour', now()) + interval '2 days')::bigint || ']',
+  'a booked test drive is there, by its start; a service visit is not');
+update public.service_appointments set status = 'cancelled'
+where vehicle_id = 'c0000000-0000-4000-8000-000000000001' and service_type = 'test_drive';
+select is(pg_temp.part('c0000000-0000-4000-8000-000000000001', 'booked_test_drives')::text, '[]',
+  'a cancelled one frees its slot');
 
 -- ------------------------------------------------------------ cars come and go
 insert into public.vehicles (id, vin, stock_no, make, model, year, body_type, mileage, fuel, transmission,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -488,6 +489,48 @@ TEST_F(VehicleDetail, MediaEditsShowOnTheNextRequest) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(images.size(), count_before);
+}
+
+// A booked test drive takes its slot off the page's week, and cancelling it gives it back.
+// (Bookings do not move the inventory version: the test moves it, as a cached page would
+// otherwise show the week it was built with for up to its TTL.)
+TEST_F(VehicleDetail, ABookedTestDriveTakesItsSlot) {
+  auto path = "/vehicles/" + visible_id_;
+  auto slots_now = [&] {
+    admin_->exec_params("update public.vehicles set mileage = mileage where id = $1", {visible_id_});
+    std::vector<std::string> out;
+    for (int i = 0; i < 40 && out.empty(); ++i) {
+      auto doc = get_json(path);
+      if (last_cache_state(path) == "hit") {  // the new version's NOTIFY is on its way
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      for (const auto& day : doc.at("data").at("availability").at("days").as_array())
+        for (const auto& slot : day.at("slots").as_array()) out.emplace_back(slot.as_string());
+    }
+    return out;
+  };
+  auto before = slots_now();
+  ASSERT_GT(before.size(), 2U);
+  const std::string slot = before[before.size() / 2];
+  admin_->exec_params(
+      "insert into public.service_appointments (user_id, location_id, service_type, vehicle_id, "
+      "desired_at, status) select (select id from public.profiles order by id limit 1), "
+      "v.location_id, 'test_drive', v.id, $2::timestamptz, 'booked' "
+      "from public.vehicles v where v.id = $1",
+      {visible_id_, slot});
+  auto booked = slots_now();
+  EXPECT_EQ(booked.size(), before.size() - 1);
+  EXPECT_EQ(std::count(booked.begin(), booked.end(), slot), 0) << slot;
+  admin_->exec_params(
+      "update public.service_appointments set status = 'cancelled' "
+      "where vehicle_id = $1 and desired_at = $2::timestamptz",
+      {visible_id_, slot});
+  auto freed = slots_now();
+  EXPECT_EQ(std::count(freed.begin(), freed.end(), slot), 1) << slot;
+  admin_->exec_params(
+      "delete from public.service_appointments where vehicle_id = $1 and desired_at = $2::timestamptz",
+      {visible_id_, slot});
 }
 
 // A car without a stored row (a loader that ran with triggers off) gets the same page: the
