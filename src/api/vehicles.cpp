@@ -92,7 +92,6 @@ left join public.vehicle_page_parts p on p.vehicle_id = v.id
 where v.id = $1::uuid
 )sql";
 
-
 // ---------------------------------------------------------------------- sections
 enum class Section { page, media, similar, price_history };
 
@@ -219,8 +218,7 @@ constexpr std::chrono::minutes kTestDriveNotice{60};
 // active bookings, as JSON text: {"timezone", "slot_minutes", "days": [{"date", "slots"}]}.
 // A car without a location or with unreadable hours shows no slots. Written as text: a
 // week holds ~100 slots, and a JSON value per slot was ~10% of the page's server time.
-std::string availability_json(const db::PgResult& v,
-                              std::chrono::system_clock::time_point now) {
+std::string availability_json(const db::PgResult& v, std::chrono::system_clock::time_point now) {
   auto document = [](std::string_view timezone, std::string_view days) {
     return "{\"timezone\":" + std::string(timezone) +
            ",\"slot_minutes\":" + std::to_string(kTestDriveLength.count()) +

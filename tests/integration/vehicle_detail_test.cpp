@@ -3,8 +3,8 @@
 // invalidation on a price change, 304, and serving with Redis down.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -497,7 +497,8 @@ TEST_F(VehicleDetail, MediaEditsShowOnTheNextRequest) {
 TEST_F(VehicleDetail, ABookedTestDriveTakesItsSlot) {
   auto path = "/vehicles/" + visible_id_;
   auto slots_now = [&] {
-    admin_->exec_params("update public.vehicles set mileage = mileage where id = $1", {visible_id_});
+    admin_->exec_params("update public.vehicles set mileage = mileage where id = $1",
+                        {visible_id_});
     std::vector<std::string> out;
     for (int i = 0; i < 40 && out.empty(); ++i) {
       auto doc = get_json(path);
@@ -529,18 +530,20 @@ TEST_F(VehicleDetail, ABookedTestDriveTakesItsSlot) {
   auto freed = slots_now();
   EXPECT_EQ(std::count(freed.begin(), freed.end(), slot), 1) << slot;
   admin_->exec_params(
-      "delete from public.service_appointments where vehicle_id = $1 and desired_at = $2::timestamptz",
+      "delete from public.service_appointments where vehicle_id = $1 and desired_at = "
+      "$2::timestamptz",
       {visible_id_, slot});
 }
 
 // A car without a stored row (a loader that ran with triggers off) gets the same page: the
 // vehicle statement renders its parts with the functions the triggers call.
 TEST_F(VehicleDetail, ACarWithoutStoredPartsReadsTheSame) {
-  auto id = admin_->rows(
-                "select v.id::text from public.vehicles v where v.visible and v.id <> $1 and "
-                "exists (select 1 from public.reviews r where r.target_type = 'vehicle' and "
-                "r.target_id = v.id and r.status = 'approved') order by v.id limit 1",
-                {visible_id_})
+  auto id = admin_
+                ->rows(
+                    "select v.id::text from public.vehicles v where v.visible and v.id <> $1 and "
+                    "exists (select 1 from public.reviews r where r.target_type = 'vehicle' and "
+                    "r.target_id = v.id and r.status = 'approved') order by v.id limit 1",
+                    {visible_id_})
                 .at(0)
                 .at(0);
   auto path = "/vehicles/" + id;
