@@ -1,11 +1,10 @@
 // /vehicles/{id} (the vehicle detail page) and its parts: /media, /similar, /price-history.
-// One read-only transaction, every statement pipelined in one round trip. The vehicle's
-// row carries its specs, media, price history, review summary and booked test drives as
-// triggers keep them
-// (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs, payment
-// estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before the read,
-// from the facet index's candidates, so their cards ride in the same round trip; without a
-// current index, PostgreSQL reads the candidates and the cards take a second trip.
+// One read-only transaction, every statement pipelined in one round trip. The vehicle's row
+// carries its specs, media, price history, review summary and booked test drives as triggers
+// keep them (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs,
+// payment estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before
+// the read, from the facet index's candidates, so their cards ride in the same round trip;
+// without a current index, PostgreSQL reads the candidates and the cards take a second trip.
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -41,12 +40,12 @@ using http::Response;
 namespace {
 
 // ------------------------------------------------------------------------------- SQL
-// The vehicle with its location and page parts (specs, media, price history, reviews,
-// booked test drives). RLS decides visibility: the public
-// sees visible cars only, staff every car, so "no row" is the 404 for both. The parts are
-// the stored ones (migration 20261126130000); a car without a row has them rendered here
-// by the same functions the triggers call (its bookings by the public function, which
-// gives the page's week: the stored renderer is the owner's).
+// The vehicle with its location and page parts (specs, media, price history, reviews, booked
+// test drives). RLS decides visibility: the public sees visible cars only, staff every car, so
+// "no row" is the 404 for both. The parts are the stored ones (migration 20261126130000); a
+// car without a row has them rendered here by the functions the triggers call, but for its
+// bookings: their stored renderer is private, so the public vehicle_test_drive_starts() gives
+// the page's week instead.
 constexpr std::string_view kVehicleSql = R"sql(
 select json_build_object(
          'id', v.id, 'vin', v.vin, 'stock_no', v.stock_no, 'title', v.title,

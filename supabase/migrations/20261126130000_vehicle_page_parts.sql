@@ -3,8 +3,8 @@
 -- row instead of a join and four statements per request.
 --
 -- Why: at 1M vehicles with the caches off, the page's media, price-history, reviews
--- and test-drive statements were ~130 µs of PostgreSQL's ~300 µs per page
--- (pgbench, pipelined like the server; bench/README.md). Each one paid for itself:
+-- and test-drive statements were ~110 µs of the ~200 µs per page that pgbench
+-- measured for its pipeline (as the server sends it; bench/README.md, session 8). Each one paid for itself:
 -- under anon the child tables' policies probe the car's visibility per row, the
 -- bookings go through a security-definer function, and each statement has its own
 -- executor start-up, index descents and JSON building. The specs join cost as much
