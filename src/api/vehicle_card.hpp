@@ -16,8 +16,7 @@
 // the database's time per card (numeric output, per-key escaping, a location sub-plan),
 // half of what reading it costs; written here a card costs about a microsecond, most of
 // it the hero URL's signature (bench/README.md). Prices come as cents and are written as
-// numeric(12,2) renders them
-// ("19500.00"): exact, with no trip through a double.
+// numeric(12,2) renders them ("19500.00"): exact, with no trip through a double.
 // Money: JSON numbers in US dollars with two decimals, as in spec §14 ("price_current": 19500).
 #include <boost/json/value.hpp>
 #include <string>

@@ -165,16 +165,14 @@ revoke all on function private.render_vehicle_page_parts(uuid) from public;
 -- after: under READ COMMITTED each statement here takes a new snapshot, which then
 -- holds every change committed before the lock was granted (under REPEATABLE READ
 -- the lock raises a serialization failure instead, and the writer retries). A car's
--- first row is inserted before the lock, and so rendered twice: new cars are rare.
+-- first row is inserted empty before the lock, to be rendered with the others.
 create function private.derive_vehicle_page_parts(p_ids uuid[]) returns void
 language plpgsql security definer set search_path = '' set timezone = 'UTC' as $$
 begin
-  insert into public.vehicle_page_parts
-  select r.*
+  insert into public.vehicle_page_parts (vehicle_id, specs, media, price_history, reviews, booked_test_drives)
+  select v.id, '{}', '[]', '[]', '{}', '{}'
   from public.vehicles v
-  cross join lateral private.render_vehicle_page_parts(v.id) r
   where v.id = any (p_ids)
-    and not exists (select 1 from public.vehicle_page_parts p where p.vehicle_id = v.id)
   order by v.id
   on conflict (vehicle_id) do nothing;
   perform 1 from public.vehicle_page_parts p
