@@ -1165,9 +1165,6 @@ class SimilarFinder {
 
  private:
   [[nodiscard]] std::uint16_t code(Dim d, std::uint32_t s) const { return d_.dims_[d].col[s]; }
-  [[nodiscard]] const std::string& label(Dim d, std::uint32_t s) const {
-    return d_.dims_[d].label[code(d, s)];
-  }
 
   // Within the target's run of `by` (its body type's cars by price, or its make and model's
   // by year; each sorted by (column, id)): up to `limit` cars passing `fits` from the target's
