@@ -27,7 +27,12 @@ Problem bad_base64url(std::string detail) {
 
 std::string base64url_encode(std::string_view bytes) {
   std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
+  base64url_append(out, bytes);
+  return out;
+}
+
+void base64url_append(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + (bytes.size() * 4 + 2) / 3);
   std::uint32_t buffer = 0;
   int bits = 0;
   for (unsigned char byte : bytes) {
@@ -39,7 +44,6 @@ std::string base64url_encode(std::string_view bytes) {
     }
   }
   if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
-  return out;
 }
 
 Result<std::string> base64url_decode(std::string_view text) {

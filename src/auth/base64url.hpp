@@ -8,6 +8,8 @@
 namespace forecourt::auth {
 
 std::string base64url_encode(std::string_view bytes);
+// The same, appended to `out`.
+void base64url_append(std::string& out, std::string_view bytes);
 
 // Strict: padding, whitespace, characters outside the alphabet, an impossible length or
 // non-zero unused trailing bits are refused ("malformed_base64url"), so every byte string

@@ -7,6 +7,8 @@
 #include <openssl/err.h>
 #include <openssl/param_build.h>
 
+#include <array>
+#include <atomic>
 #include <stdexcept>
 
 namespace forecourt::auth::jws {
@@ -126,7 +128,12 @@ Sha256Digest sha256(std::string_view data) {
   return digest;
 }
 
-HmacSha256Key::HmacSha256Key(std::string_view secret) : keyed_(EVP_MAC_CTX_new(hmac_algorithm())) {
+namespace {
+std::atomic<std::uint64_t> next_hmac_key_serial{1};
+}  // namespace
+
+HmacSha256Key::HmacSha256Key(std::string_view secret)
+    : keyed_(EVP_MAC_CTX_new(hmac_algorithm())), serial_(next_hmac_key_serial++) {
   char digest_name[] = "SHA256";
   const OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
@@ -139,12 +146,34 @@ HmacSha256Key::HmacSha256Key(std::string_view secret) : keyed_(EVP_MAC_CTX_new(h
 
 HmacSha256Key::~HmacSha256Key() { EVP_MAC_CTX_free(keyed_); }
 
+EVP_MAC_CTX* HmacSha256Key::working_context() const {
+  // A few keys per thread (the storage URL key, an HS256 JWT secret): a small table, the
+  // oldest entry replaced when it is full. A copy outliving its key is freed when replaced
+  // or when the thread ends; the serial keeps a later key at the same address from using it.
+  struct Copy {
+    std::uint64_t serial = 0;
+    Owned<EVP_MAC_CTX, EVP_MAC_CTX_free> ctx;
+  };
+  thread_local std::array<Copy, 4> copies;
+  thread_local std::size_t next_replaced = 0;
+  for (auto& c : copies) {
+    if (c.serial == serial_) return c.ctx.get();
+  }
+  auto& c = copies[next_replaced++ % copies.size()];
+  c.ctx.reset(EVP_MAC_CTX_dup(keyed_));
+  c.serial = c.ctx ? serial_ : 0;
+  return c.ctx.get();
+}
+
 Sha256Digest HmacSha256Key::mac(std::string_view data) const {
-  Owned<EVP_MAC_CTX, EVP_MAC_CTX_free> ctx(EVP_MAC_CTX_dup(keyed_));
+  // EVP_MAC_init without a key restarts from the key already set (the pads are kept): a
+  // per-call EVP_MAC_CTX_dup cost 0.8-1.2 us per MAC, this 0.5-0.65 (SHA-NI machine).
+  EVP_MAC_CTX* ctx = working_context();
   Sha256Digest out{};
   std::size_t length = 0;
-  if (!ctx || EVP_MAC_update(ctx.get(), bytes(data), data.size()) != 1 ||
-      EVP_MAC_final(ctx.get(), out.data(), &length, out.size()) != 1 || length != out.size()) {
+  if (ctx == nullptr || EVP_MAC_init(ctx, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx, bytes(data), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &length, out.size()) != 1 || length != out.size()) {
     fail("HMAC-SHA256 failed");
   }
   return out;

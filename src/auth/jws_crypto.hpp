@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,8 +22,9 @@ PkeyPtr adopt_pkey(EVP_PKEY* key);
 const EVP_MD* sha256_md();
 Sha256Digest sha256(std::string_view data);
 
-// An HMAC-SHA256 key set up once; each mac() clones the keyed state instead of re-deriving
-// the inner and outer pads. Safe to use from many threads at once.
+// An HMAC-SHA256 key set up once; mac() starts from the keyed state instead of re-deriving
+// the inner and outer pads. Safe to use from many threads at once: each thread keeps its
+// own working copy of the keyed state.
 class HmacSha256Key {
  public:
   explicit HmacSha256Key(std::string_view secret);
@@ -34,7 +36,11 @@ class HmacSha256Key {
   [[nodiscard]] Sha256Digest mac(std::string_view data) const;
 
  private:
+  // This thread's working copy of keyed_ (made on first use).
+  [[nodiscard]] EVP_MAC_CTX* working_context() const;
+
   EVP_MAC_CTX* keyed_ = nullptr;
+  std::uint64_t serial_;  // tells this key's working copies from other keys', even at one address
 };
 
 bool verify_hs256(const HmacSha256Key& key, std::string_view signing_input,
