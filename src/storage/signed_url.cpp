@@ -74,8 +74,13 @@ std::string UrlSigner::sign(std::string_view bucket, std::string_view object_pat
       .append(",\"exp\":")
       .append(std::to_string(now + ttl.count()))
       .append("}");
+  // Room for the prefix, the path (at most "%XX" per byte) and the token: the header, the
+  // claims and the 32-byte MAC in base64url (4 characters per 3 bytes), two dots.
+  constexpr std::size_t kPrefixAndQuery = 32;
+  constexpr std::size_t kMacText = 43;
   std::string out;
-  out.reserve(32 + url.size() * 3 + header.size() + claims.size() * 4 / 3 + 48);
+  out.reserve(kPrefixAndQuery + url.size() * 3 + header.size() + 1 + (claims.size() * 4 + 2) / 3 +
+              1 + kMacText);
   out.append("/storage/v1/object/sign/").append(encode_path(url)).append("?token=");
   const std::size_t input_at = out.size();
   out.append(header).append(1, '.');
