@@ -1,36 +1,10 @@
 #include "api/json_text.hpp"
 
+#include <boost/json/serializer.hpp>
+#include <boost/json/value.hpp>
+#include <charconv>
+
 namespace forecourt::api::json_text {
-
-std::string with_members(std::string_view object, std::string_view members) {
-  while (!object.empty() && object.back() != '}') object.remove_suffix(1);
-  if (object.empty()) {
-    std::string out;
-    out.reserve(members.size() + 2);
-    out.append("{").append(members).append("}");
-    return out;
-  }
-  object.remove_suffix(1);
-  std::string out(object);
-  auto last = out.find_last_not_of(" \n\t\r");
-  bool empty = last != std::string::npos && out[last] == '{';
-  if (!members.empty()) {
-    if (!empty) out += ',';
-    out += members;
-  }
-  out += '}';
-  return out;
-}
-
-std::string array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    out += items[i];
-  }
-  out += ']';
-  return out;
-}
 
 void append_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -73,11 +47,102 @@ void append_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string member(std::string_view key, std::string_view json_value) {
-  std::string out;
-  append_string(out, key);
-  out.append(":").append(json_value);
-  return out;
+void Writer::separate() {
+  if (after_value_) out_ += ',';
+  after_value_ = true;
+}
+
+Writer& Writer::key(std::string_view name) {
+  separate();
+  append_string(out_, name);
+  out_ += ':';
+  after_value_ = false;  // its value follows without a comma
+  return *this;
+}
+
+Writer& Writer::string(std::string_view text) {
+  separate();
+  append_string(out_, text);
+  return *this;
+}
+
+Writer& Writer::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
+Writer& Writer::integer(std::int64_t value) {
+  separate();
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out_.append(digits, end);
+  return *this;
+}
+
+Writer& Writer::boolean(bool value) { return raw(value ? "true" : "false"); }
+
+Writer& Writer::null() { return raw("null"); }
+
+Writer reopen_object(std::string& out, std::string_view object) {
+  while (!object.empty() && object.back() != '}') object.remove_suffix(1);
+  Writer w(out);
+  if (object.empty()) {
+    w.begin_object();
+    return w;
+  }
+  object.remove_suffix(1);
+  out += object;
+  auto last = object.find_last_not_of(" \n\t\r");
+  w.after_value_ = last != std::string_view::npos && object[last] != '{';
+  return w;
+}
+
+Writer& Writer::value(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string:
+      return string(v.get_string());
+    case boost::json::kind::int64:
+      return integer(v.get_int64());
+    case boost::json::kind::bool_:
+      return boolean(v.get_bool());
+    case boost::json::kind::null:
+      return null();
+    default:  // objects, arrays, doubles, uint64 beyond int64
+      break;
+  }
+  separate();
+  boost::json::serializer serializer;
+  serializer.reset(&v);
+  char chunk[4096];
+  while (!serializer.done()) out_ += serializer.read(chunk);
+  return *this;
+}
+
+Writer& Writer::begin_object() {
+  separate();
+  out_ += '{';
+  after_value_ = false;
+  return *this;
+}
+
+Writer& Writer::end_object() {
+  out_ += '}';
+  after_value_ = true;
+  return *this;
+}
+
+Writer& Writer::begin_array() {
+  separate();
+  out_ += '[';
+  after_value_ = false;
+  return *this;
+}
+
+Writer& Writer::end_array() {
+  out_ += ']';
+  after_value_ = true;
+  return *this;
 }
 
 }  // namespace forecourt::api::json_text

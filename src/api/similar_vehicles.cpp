@@ -1,7 +1,8 @@
 #include "api/similar_vehicles.hpp"
 
+#include <algorithm>
 #include <array>
-#include <cstdio>
+#include <charconv>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -111,13 +112,17 @@ std::string similar_cards_json(const db::PgResult& cards,
   for (int row = 0; row < cards.rows(); ++row) {
     auto it = score_of.find(render.id(row));
     if (it == score_of.end()) continue;
-    std::array<char, 32> similarity{};
-    auto written =
-        std::snprintf(similarity.data(), similarity.size(), "\"similarity\":%.3f", it->second);
+    // "similarity":0.842, as printf's %.3f writes it, without printf.
+    std::array<char, 40> similarity{};
+    constexpr std::string_view kKey = "\"similarity\":";
+    std::copy(kKey.begin(), kKey.end(), similarity.begin());
+    auto end = std::to_chars(similarity.data() + kKey.size(), similarity.data() + similarity.size(),
+                             it->second, std::chars_format::fixed, 3)
+                   .ptr;
     if (out.size() > 1) out += ',';
     render.append(
         out, row,
-        std::string_view(similarity.data(), written > 0 ? static_cast<std::size_t>(written) : 0));
+        std::string_view(similarity.data(), static_cast<std::size_t>(end - similarity.data())));
   }
   out += ']';
   return out;

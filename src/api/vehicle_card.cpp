@@ -77,10 +77,6 @@ std::int64_t to_cents(std::string_view cents_text) {
   return cents;
 }
 
-void append_money(std::string& out, std::string_view cents_text) {
-  out += domain::format_money(domain::Cents{to_cents(cents_text)});
-}
-
 }  // namespace
 
 std::string_view vehicle_card_columns_sql() {
@@ -123,17 +119,15 @@ std::string_view CardRenderer::id(int row) const { return rows_.text(row, first_
 
 namespace {
 
-// One card's JSON, member by member, in spec §14's order. `member(key)` writes the key;
-// the value writers read the row's card columns.
+// One card's JSON, member by member, in spec §14's order, through json_text::Writer; the
+// value writers read the row's card columns.
 class CardWriter {
  public:
   CardWriter(std::string& out, const db::PgResult& rows, int row, int first)
-      : out_(out), rows_(rows), row_(row), first_(first) {}
-
-  void member(std::string_view key) {
-    out_ += members_++ == 0 ? "{\"" : ",\"";
-    out_.append(key) += "\":";
+      : w_(out), rows_(rows), row_(row), first_(first) {
+    w_.begin_object();
   }
+
   [[nodiscard]] bool null(int column) const { return rows_.is_null(row_, first_ + column); }
   [[nodiscard]] std::string_view text(int column) const {
     return rows_.text(row_, first_ + column);
@@ -141,74 +135,54 @@ class CardWriter {
   [[nodiscard]] bool flag(int column) const { return text(column) == "t"; }
 
   void string(std::string_view key, int column) {
-    member(key);
+    w_.key(key);
     if (null(column)) {
-      out_ += "null";
+      w_.null();
     } else {
-      json_text::append_string(out_, text(column));
+      w_.string(text(column));
     }
   }
   void number(std::string_view key, int column) {  // int columns: their text is JSON
-    member(key);
-    out_ += null(column) ? std::string_view("null") : text(column);
+    w_.key(key).raw(null(column) ? std::string_view("null") : text(column));
   }
   void money(std::string_view key, int column, bool shown = true) {
-    member(key);
+    w_.key(key);
     if (null(column) || !shown) {
-      out_ += "null";
+      w_.null();
     } else {
-      append_money(out_, text(column));
+      w_.raw(domain::format_money(domain::Cents{to_cents(text(column))}));
     }
   }
-  void boolean(std::string_view key, bool value) {
-    member(key);
-    out_ += value ? "true" : "false";
-  }
+  void boolean(std::string_view key, bool value) { w_.key(key).boolean(value); }
   void url(std::string_view key, const std::string& signed_url) {
-    member(key);
+    w_.key(key);
     if (signed_url.empty()) {
-      out_ += "null";
+      w_.null();
     } else {
-      json_text::append_string(out_, signed_url);
+      w_.string(signed_url);
     }
   }
-  // The nested objects: their members start afresh, and end() closes them.
-  void open(std::string_view key) {
-    member(key);
-    nested_ = members_;
-    members_ = 0;
-  }
-  void end() {
-    out_ += members_ == 0 ? "{}" : "}";
-    members_ = nested_;
-  }
+  void open(std::string_view key) { w_.key(key).begin_object(); }
+  void end() { w_.end_object(); }
   void badges(std::initializer_list<std::pair<bool, std::string_view>> badges) {
-    member("badges");
-    out_ += '[';
-    bool first = true;
+    w_.key("badges").begin_array();
     for (const auto& [on, name] : badges) {
-      if (!on) continue;
-      out_.append(first ? "\"" : ",\"").append(name) += '"';
-      first = false;
+      if (on) w_.string(name);
     }
-    out_ += ']';
+    w_.end_array();
   }
-  void null_value(std::string_view key) {
-    member(key);
-    out_ += "null";
-  }
+  void null_value(std::string_view key) { w_.key(key).null(); }
+  // `extra_members`: "\"a\":1,\"b\":2" (no braces), added after the card's own.
   void close(std::string_view extra_members) {
-    if (!extra_members.empty()) out_.append(",").append(extra_members);
-    out_ += '}';
+    if (!extra_members.empty()) w_.out().append(",").append(extra_members);
+    w_.end_object();
   }
 
  private:
-  std::string& out_;
+  json_text::Writer w_;
   const db::PgResult& rows_;
   int row_;
   int first_;
-  int members_ = 0;
-  int nested_ = 0;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 // payment estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before
 // the read, from the facet index's candidates, so their cards ride in the same round trip;
 // without a current index, PostgreSQL reads the candidates and the cards take a second trip.
+#include <array>
 #include <boost/json.hpp>
 #include <charconv>
 #include <chrono>
@@ -119,75 +120,108 @@ std::optional<int> opt_int(const db::PgResult& r, std::string_view col) {
   return static_cast<int>(to_int(r.text(0, col)));
 }
 
-// media: {"images": [...], "spin360": [...], "videos": [...]}, each item with a signed url
-// (and signed variants, when the media job produced them), from the stored items
-// (public.vehicle_media_json: ordered by kind and position, each with its storage path).
-json::object media_json(std::string_view stored, const MediaUrls& urls) {
-  json::array images;
-  json::array spins;
-  json::array videos;
-  boost::system::error_code ec;
-  auto items = json::parse(stored, ec);
-  if (ec || !items.is_array()) items = json::array{};
-  auto member = [](const json::object& m, std::string_view key) -> json::value {
-    const auto* v = m.if_contains(key);
-    return v != nullptr ? *v : json::value(nullptr);
-  };
-  for (const auto& stored_item : items.as_array()) {
-    if (!stored_item.is_object()) continue;
-    const auto& m = stored_item.as_object();
-    const auto* path = m.if_contains("path");
-    const auto* kind = m.if_contains("kind");
-    if (path == nullptr || !path->is_string() || kind == nullptr || !kind->is_string()) continue;
-    json::object variants;
-    if (const auto* stored_variants = m.if_contains("variants");
-        stored_variants != nullptr && stored_variants->is_object()) {
-      for (const auto& kv : stored_variants->as_object()) {
-        if (kv.value().is_string()) variants[kv.key()] = urls.url(kv.value().as_string());
-      }
+// Where a stored media item is listed: images, 360 spins, videos (the stored kinds are
+// image, spin360 and video; anything else counts as a spin, as it always has).
+enum class MediaGroup { images, spins, videos };
+
+MediaGroup media_group(std::string_view kind) {
+  if (kind == "image") return MediaGroup::images;
+  if (kind == "video") return MediaGroup::videos;
+  return MediaGroup::spins;
+}
+
+// One stored item, in the response's member order, with its path replaced by a signed url
+// (and its variants' paths by theirs). Returns the url.
+std::string write_media_item(json_text::Writer& w, const json::object& item, std::string_view path,
+                             std::string_view kind, const MediaUrls& urls) {
+  auto copied = [&w, &item](std::string_view key) {
+    w.key(key);
+    if (const auto* v = item.if_contains(key)) {
+      w.value(*v);
+    } else {
+      w.null();
     }
-    json::object item{{"id", member(m, "id")},
-                      {"kind", *kind},
-                      {"url", urls.url(path->as_string())},
-                      {"position", member(m, "position")},
-                      {"alt_text", member(m, "alt_text")},
-                      {"content_type", member(m, "content_type")},
-                      {"width", member(m, "width")},
-                      {"height", member(m, "height")},
-                      {"variants", std::move(variants)}};
-    const auto& k = kind->as_string();
-    (k == "image" ? images : k == "video" ? videos : spins).push_back(std::move(item));
+  };
+  std::string url = urls.url(path);
+  w.begin_object();
+  copied("id");
+  w.key("kind").string(kind);
+  w.key("url").string(url);
+  for (std::string_view key : {"position", "alt_text", "content_type", "width", "height"}) {
+    copied(key);
   }
-  return json::object{{"images", std::move(images)},
-                      {"spin360", std::move(spins)},
-                      {"videos", std::move(videos)},
-                      {"urls_expire_at", urls.signed_at() + storage::kMediaUrlTtl.count()}};
+  w.key("variants").begin_object();
+  if (const auto* variants = item.if_contains("variants"); variants && variants->is_object()) {
+    for (const auto& kv : variants->get_object()) {
+      if (kv.value().is_string()) w.key(kv.key()).string(urls.url(kv.value().get_string()));
+    }
+  }
+  w.end_object().end_object();
+  return url;
+}
+
+// media: {"images": [...], "spin360": [...], "videos": [...], "urls_expire_at"}, each item
+// with a signed url (and signed variants, when the media job produced them), from the stored
+// items (public.vehicle_media_json: ordered by kind and position, each with its storage
+// path). Written as text, the stored items parsed into a stack arena: a boost::json object
+// per item and member cost ~8% of the page's server time. Returns the images' URLs.
+std::vector<std::string> write_media(json_text::Writer& w, std::string_view stored,
+                                     const MediaUrls& urls) {
+  std::array<unsigned char, 8192> arena;  // a car's stored items fit; more spill to the heap
+  json::monotonic_resource scratch(arena.data(), arena.size());
+  boost::system::error_code ec;
+  auto items = json::parse(stored, ec, &scratch);
+  if (ec || !items.is_array()) items = json::array(&scratch);
+  std::vector<std::string> image_urls;
+  w.begin_object();
+  for (auto [group, name] :
+       {std::pair{MediaGroup::images, "images"}, std::pair{MediaGroup::spins, "spin360"},
+        std::pair{MediaGroup::videos, "videos"}}) {
+    w.key(name).begin_array();
+    for (const auto& stored_item : items.get_array()) {
+      const auto* item = stored_item.if_object();
+      if (item == nullptr) continue;
+      const auto* path = item->if_contains("path");
+      const auto* kind = item->if_contains("kind");
+      if (path == nullptr || !path->is_string() || kind == nullptr || !kind->is_string()) continue;
+      if (media_group(kind->get_string()) != group) continue;
+      auto url = write_media_item(w, *item, path->get_string(), kind->get_string(), urls);
+      if (group == MediaGroup::images) image_urls.push_back(std::move(url));
+    }
+    w.end_array();
+  }
+  w.key("urls_expire_at").integer(urls.signed_at() + storage::kMediaUrlTtl.count());
+  w.end_object();
+  return image_urls;
 }
 
 // Representative terms for the page's estimates; /tools/payment-calc takes the buyer's own.
 constexpr domain::Rate kPageApr = domain::Rate::from_ppm(69'000);                // 6.9%
 constexpr domain::Rate kPageDownPaymentShare = domain::Rate::from_ppm(100'000);  // 10%
 
-json::object financing_json(domain::Cents price) {
+void write_financing(json_text::Writer& w, domain::Cents price) {
   auto down = domain::apply_rate(price, kPageDownPaymentShare);
-  json::array options;
+  w.begin_object();
+  w.key("apr").string(domain::format_percent(kPageApr));
+  w.key("down_payment").string(domain::format_money(down));
+  w.key("down_payment_percent").string(domain::format_percent(kPageDownPaymentShare));
+  w.key("description")
+      .string(
+          "Estimates at a representative APR with 10% down, before tax and fees; "
+          "/tools/payment-calc quotes the buyer's own terms.");
+  w.key("options").begin_array();
   if (auto quotes = domain::standard_financing_options(price, kPageApr, down)) {
     for (const auto& q : *quotes) {
-      options.push_back(
-          json::object{{"term_months", q.term_months},
-                       {"monthly_payment", domain::format_money(q.monthly_payment)},
-                       {"amount_financed", domain::format_money(q.amount_financed)},
-                       {"total_interest", domain::format_money(q.total_interest)},
-                       {"total_of_payments", domain::format_money(q.total_of_payments)}});
+      w.begin_object();
+      w.key("term_months").integer(q.term_months);
+      w.key("monthly_payment").string(domain::format_money(q.monthly_payment));
+      w.key("amount_financed").string(domain::format_money(q.amount_financed));
+      w.key("total_interest").string(domain::format_money(q.total_interest));
+      w.key("total_of_payments").string(domain::format_money(q.total_of_payments));
+      w.end_object();
     }
   }
-  return json::object{{"apr", domain::format_percent(kPageApr)},
-                      {"down_payment", domain::format_money(down)},
-                      {"down_payment_percent", domain::format_percent(kPageDownPaymentShare)},
-                      {"description",
-                       "Estimates at a representative APR with 10% down, before tax and fees; "
-                       "/tools/payment-calc quotes the buyer's own terms."},
-                      {"options", std::move(options)}};
+  w.end_array().end_object();
 }
 
 std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
@@ -283,8 +317,10 @@ domain::StockStatus stock_status_of(std::string_view s) {
   return domain::StockStatus::in_stock;
 }
 
-json::object json_ld(const db::PgResult& v, std::string_view id, const json::object& media,
-                     const std::string& base_url) {
+// The page's schema.org Car, built in `sp` (the page's arena).
+json::object json_ld(const db::PgResult& v, std::string_view id,
+                     std::vector<std::string> image_urls, const std::string& base_url,
+                     json::storage_ptr sp) {
   domain::VehicleListing l;
   l.vin = v.text(0, "vin");
   l.stock_no = v.text(0, "stock_no");
@@ -305,9 +341,7 @@ json::object json_ld(const db::PgResult& v, std::string_view id, const json::obj
   l.stock_status = stock_status_of(v.text(0, "stock_status"));
   l.price = domain::Cents{to_int(v.text(0, "price_current_cents"))};
   l.description = v.text(0, "description");
-  for (const auto& img : media.at("images").as_array()) {
-    l.image_urls.emplace_back(img.at("url").as_string());
-  }
+  l.image_urls = std::move(image_urls);
   l.url = base_url + "/vehicles/" + std::string(id);
   l.dealer.name = v.text(0, "location_name");
   l.dealer.street = v.text(0, "location_address");
@@ -318,13 +352,32 @@ json::object json_ld(const db::PgResult& v, std::string_view id, const json::obj
   l.dealer.telephone = v.text(0, "location_phone");
   if (!v.is_null(0, v.column("location_id")) && !base_url.empty())
     l.dealer.url = base_url + "/locations/" + std::string(v.text(0, "location_id"));
-  return domain::car_json_ld(l);
+  return domain::car_json_ld(l, std::move(sp));
 }
 
 std::string base_url(const Request& req) {
   std::string base = req.services->config.public_base_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base;
+}
+
+// The whole page: the vehicle row PostgreSQL rendered, with the computed sections added to
+// it, written into `body` (one buffer: the page is ~13 KB and was copied whole four times).
+void write_page(std::string& body, const db::PgResult& vehicle, std::string_view id,
+                domain::Cents price, std::string_view similar_cards, const MediaUrls& urls,
+                std::chrono::system_clock::time_point now, const std::string& base) {
+  body.reserve(body.size() + vehicle.text(0, "vehicle").size() + similar_cards.size() + 8192);
+  auto w = json_text::reopen_object(body, vehicle.text(0, "vehicle"));
+  auto image_urls = write_media(w.key("media"), vehicle.text(0, "media"), urls);
+  w.key("price_history").raw(vehicle.text(0, "price_history"));
+  w.key("reviews").raw(vehicle.text(0, "reviews"));
+  w.key("similar_vehicles").raw(similar_cards);
+  write_financing(w.key("financing"), price);
+  w.key("availability").raw(availability_json(vehicle, now));
+  std::array<unsigned char, 8192> arena;  // the JSON-LD's objects: no heap allocation
+  json::monotonic_resource scratch(arena.data(), arena.size());
+  w.key("json_ld").value(json_ld(vehicle, id, std::move(image_urls), base, &scratch));
+  w.end_object();
 }
 
 // ------------------------------------------------------------------------ building
@@ -408,30 +461,26 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
 
   const auto now = std::chrono::system_clock::now();
   const MediaUrls urls(req.services->url_signer, base_url(req), now);
+  std::string body = "{\"data\":";
   switch (section) {
-    case Section::media:
-      co_return "{\"data\":" + json::serialize(media_json(vehicle.text(0, "media"), urls)) + "}";
+    case Section::media: {
+      json_text::Writer w(body);
+      write_media(w, vehicle.text(0, "media"), urls);
+      break;
+    }
     case Section::price_history:
-      co_return "{\"data\":" + std::string(vehicle.text(0, "price_history")) + "}";
+      body += vehicle.text(0, "price_history");
+      break;
     case Section::similar:
-      co_return "{\"data\":" + similar_cards_json(similar_cards, *ranked, urls) + "}";
+      body += similar_cards_json(similar_cards, *ranked, urls);
+      break;
     case Section::page:
+      write_page(body, vehicle, id, target.price, similar_cards_json(similar_cards, *ranked, urls),
+                 urls, now, base_url(req));
       break;
   }
-  auto media = media_json(vehicle.text(0, "media"), urls);
-  std::string members;
-  auto add = [&members](std::string_view key, std::string_view value) {
-    if (!members.empty()) members += ',';
-    members += json_text::member(key, value);
-  };
-  add("media", json::serialize(media));
-  add("price_history", vehicle.text(0, "price_history"));
-  add("reviews", vehicle.text(0, "reviews"));
-  add("similar_vehicles", similar_cards_json(similar_cards, *ranked, urls));
-  add("financing", json::serialize(financing_json(target.price)));
-  add("availability", availability_json(vehicle, now));
-  add("json_ld", json::serialize(json_ld(vehicle, id, media, base_url(req))));
-  co_return "{\"data\":" + json_text::with_members(vehicle.text(0, "vehicle"), members) + "}";
+  body += '}';
+  co_return body;
 }
 
 // ------------------------------------------------------------------------ caching

@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <utility>
 
 #include "domain/ascii.hpp"
@@ -87,8 +88,8 @@ std::string_view availability(StockStatus s) {
   return "InStock";
 }
 
-json::object postal_address(const DealerInfo& d) {
-  json::object a{{"@type", "PostalAddress"}};
+json::object postal_address(const DealerInfo& d, const json::storage_ptr& sp) {
+  json::object a({{"@type", "PostalAddress"}}, sp);
   put_if(a, "streetAddress", d.street);
   put_if(a, "addressLocality", d.city);
   put_if(a, "addressRegion", d.region);
@@ -97,23 +98,25 @@ json::object postal_address(const DealerInfo& d) {
   return a;
 }
 
-json::object seller(const DealerInfo& d) {
-  json::object s{{"@type", "AutoDealer"}};
+json::object seller(const DealerInfo& d, const json::storage_ptr& sp) {
+  json::object s({{"@type", "AutoDealer"}}, sp);
   put_if(s, "name", d.name);
   put_if(s, "telephone", d.telephone);
   put_if(s, "url", d.url);
-  s["address"] = postal_address(d);
+  s["address"] = postal_address(d, sp);
   return s;
 }
 
-json::object offer(const VehicleListing& v, const std::string& condition) {
-  json::object o{{"@type", "Offer"},
-                 {"price", format_money(v.price)},
-                 {"priceCurrency", v.currency},
-                 {"availability", schema_url(availability(v.stock_status))},
-                 {"itemCondition", condition}};
+json::object offer(const VehicleListing& v, const std::string& condition,
+                   const json::storage_ptr& sp) {
+  json::object o({{"@type", "Offer"},
+                  {"price", format_money(v.price)},
+                  {"priceCurrency", v.currency},
+                  {"availability", schema_url(availability(v.stock_status))},
+                  {"itemCondition", condition}},
+                 sp);
   put_if(o, "url", v.url);
-  o["seller"] = seller(v.dealer);
+  o["seller"] = seller(v.dealer, sp);
   return o;
 }
 
@@ -166,7 +169,9 @@ void element(std::string& out, std::string_view indent, std::string_view tag, st
 }
 
 std::string attr(std::string_view name, std::string_view value) {
-  return " " + std::string(name) + "=\"" + xml_escape(value) + "\"";
+  std::string out = " ";
+  out.append(name).append("=\"").append(xml_escape(value)).append("\"");
+  return out;
 }
 
 void adf_vehicle(std::string& out, const AdfLead& lead) {
@@ -248,28 +253,33 @@ std::string vehicle_title(const VehicleListing& v) {
   return title;
 }
 
-json::object car_json_ld(const VehicleListing& v) {
+json::object car_json_ld(const VehicleListing& v, json::storage_ptr sp) {
   const std::string condition =
       schema_url(v.condition == VehicleCondition::new_vehicle ? "NewCondition" : "UsedCondition");
-  json::object car{
-      {"@context", "https://schema.org"}, {"@type", "Car"}, {"name", vehicle_title(v)}};
+  // Every part in `sp`: a part made elsewhere would be copied into it, not moved.
+  json::object car(
+      {{"@context", "https://schema.org"}, {"@type", "Car"}, {"name", vehicle_title(v)}}, sp);
   put_if(car, "vehicleIdentificationNumber", v.vin);
   put_if(car, "sku", v.stock_no);
-  car["brand"] = json::object{{"@type", "Brand"}, {"name", v.make}};
+  car["brand"] = json::object({{"@type", "Brand"}, {"name", v.make}}, sp);
   car["model"] = v.model;
   put_if(car, "vehicleConfiguration", v.trim);
   if (v.year > 0) car["vehicleModelDate"] = std::to_string(v.year);
   car["mileageFromOdometer"] =
-      json::object{{"@type", "QuantitativeValue"}, {"value", v.mileage}, {"unitCode", "SMI"}};
+      json::object({{"@type", "QuantitativeValue"}, {"value", v.mileage}, {"unitCode", "SMI"}}, sp);
   car["itemCondition"] = condition;
   put_specs(car, v);
   put_if(car, "description", v.description);
-  if (!v.image_urls.empty()) car["image"] = json::array(v.image_urls.begin(), v.image_urls.end());
+  if (!v.image_urls.empty()) {
+    car["image"] = json::array(v.image_urls.begin(), v.image_urls.end(), sp);
+  }
   put_if(car, "url", v.url);
-  car["offers"] = offer(v, condition);
+  car["offers"] = offer(v, condition, sp);
   if (v.condition == VehicleCondition::cpo) {
-    car["additionalProperty"] = json::array{
-        json::object{{"@type", "PropertyValue"}, {"name", "certifiedPreOwned"}, {"value", true}}};
+    json::array additional(sp);
+    additional.push_back(json::object(
+        {{"@type", "PropertyValue"}, {"name", "certifiedPreOwned"}, {"value", true}}, sp));
+    car["additionalProperty"] = std::move(additional);
   }
   return car;
 }

@@ -2,6 +2,7 @@
 // What search engines and dealer CRMs read about a vehicle: schema.org Car JSON-LD for the
 // vehicle page (/meta/seo, VDP) and ADF/XML 1.0 lead documents for /contact/lead exports.
 #include <boost/json/fwd.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -62,8 +63,9 @@ std::string vehicle_title(const VehicleListing& v);
 // additionalProperty certifiedPreOwned = true (schema.org has no CPO condition). Price is a
 // decimal string ("19500.00"), which schema.org allows and which keeps cents exact.
 // Availability: in_stock InStock, in_transit/on_order PreOrder, reserved
-// LimitedAvailability, sold SoldOut.
-boost::json::object car_json_ld(const VehicleListing& v);
+// LimitedAvailability, sold SoldOut. The object and all its parts live in `sp` (the vehicle
+// page builds it in a per-request arena).
+boost::json::object car_json_ld(const VehicleListing& v, boost::json::storage_ptr sp = {});
 
 enum class AdfInterest { buy, lease, sell, trade_in, test_drive };
 

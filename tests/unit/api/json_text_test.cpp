@@ -2,30 +2,80 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
+#include <boost/json.hpp>
 
 namespace forecourt::api::json_text {
 namespace {
 
+std::string with_members(std::string_view object, std::string_view key, std::string_view value) {
+  std::string out;
+  reopen_object(out, object).key(key).raw(value).end_object();
+  return out;
+}
+
 TEST(JsonText, AddsMembersToAnObjectKeepingItsText) {
   // PostgreSQL's rendering of numeric stays as it was ("19500.00", not 1.95E4).
-  auto out = with_members(R"({"id" : "a", "price" : 19500.00})", R"("url":"/x")");
+  auto out = with_members(R"({"id" : "a", "price" : 19500.00})", "url", R"("/x")");
   EXPECT_EQ(out, R"({"id" : "a", "price" : 19500.00,"url":"/x"})");
   EXPECT_TRUE(boost::json::parse(out).is_object());
 }
 
-TEST(JsonText, EmptyObjectsAndEmptyMembers) {
-  EXPECT_EQ(with_members("{}", R"("a":1)"), R"({"a":1})");
-  EXPECT_EQ(with_members("{ }", R"("a":1)"), R"({ "a":1})");
-  EXPECT_EQ(with_members(R"({"a":1})", ""), R"({"a":1})");
-  EXPECT_EQ(with_members("", R"("a":1)"), R"({"a":1})");
+TEST(JsonText, ReopensEmptyObjectsAndNonObjects) {
+  EXPECT_EQ(with_members("{}", "a", "1"), R"({"a":1})");
+  EXPECT_EQ(with_members("{ }", "a", "1"), R"({ "a":1})");
+  EXPECT_EQ(with_members("", "a", "1"), R"({"a":1})");
+  EXPECT_EQ(with_members("{\"a\":1}\n", "b", "2"), R"({"a":1,"b":2})");
+  std::string out = "[";
+  reopen_object(out, R"({"a":1})").end_object();
+  EXPECT_EQ(out, R"([{"a":1})");
 }
 
-TEST(JsonText, ArraysAndEscapedKeys) {
-  EXPECT_EQ(array({}), "[]");
-  EXPECT_EQ(array({"1", R"({"a":2})"}), R"([1,{"a":2}])");
-  EXPECT_EQ(member("media", "[]"), R"("media":[])");
-  EXPECT_EQ(member("a\"b", "1"), R"("a\"b":1)");
+TEST(JsonText, WriterPlacesCommasAtEveryLevel) {
+  std::string out;
+  Writer w(out);
+  w.begin_object()
+      .key("n")
+      .integer(-42)
+      .key("s")
+      .string("a\"b")
+      .key("list")
+      .begin_array()
+      .integer(1)
+      .begin_object()
+      .end_object()
+      .begin_array()
+      .end_array()
+      .null()
+      .boolean(true)
+      .end_array()
+      .key("raw")
+      .raw("19500.00")
+      .key("k\"ey")
+      .begin_object()
+      .key("x")
+      .boolean(false)
+      .end_object()
+      .end_object();
+  EXPECT_EQ(
+      out, R"({"n":-42,"s":"a\"b","list":[1,{},[],null,true],"raw":19500.00,"k\"ey":{"x":false}})");
+  EXPECT_TRUE(boost::json::parse(out).is_object());
+}
+
+TEST(JsonText, WriterSerialisesJsonValuesAsBoostJsonDoes) {
+  auto written = [](const boost::json::value& v) {
+    std::string out;
+    Writer(out).value(v);
+    return out;
+  };
+  for (const char* text : {R"("t\u00e9\n")", "0", "-9223372036854775808", "18446744073709551615",
+                           "1.5", "true", "null", R"({"a":[1,{"b":null}],"c":"d"})", "[]"}) {
+    const auto v = boost::json::parse(text);
+    EXPECT_EQ(written(v), boost::json::serialize(v)) << text;
+  }
+  // Larger than one 4 KB chunk of the serialiser.
+  boost::json::array big;
+  for (int i = 0; i < 2000; ++i) big.emplace_back("item");
+  EXPECT_EQ(written(big), boost::json::serialize(big));
 }
 
 TEST(JsonText, StringsAreEscapedAsPostgresWritesThem) {

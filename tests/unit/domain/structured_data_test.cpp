@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <vector>
 
@@ -106,6 +107,20 @@ TEST(DomainStructuredData, OfferHasExactPriceAvailabilityAndSeller) {
   EXPECT_EQ(str(ld, "offers.seller.address.addressRegion"), "IL");
   EXPECT_EQ(str(ld, "offers.seller.address.postalCode"), "62701");
   EXPECT_EQ(str(ld, "offers.seller.address.addressCountry"), "US");
+}
+
+TEST(DomainStructuredData, CarJsonLdBuiltInAnArenaIsTheSameDocumentWithAllPartsInIt) {
+  auto v = camry();
+  v.condition = VehicleCondition::cpo;  // every nested part: brand, offers, seller, address...
+  std::array<unsigned char, 512> arena;  // small: the rest spills to the arena's own blocks
+  json::monotonic_resource scratch(arena.data(), arena.size());
+  const auto in_arena = car_json_ld(v, &scratch);
+  EXPECT_EQ(json::serialize(in_arena), json::serialize(car_json_ld(v)));
+  // Each nested object and array lives in the arena: built there, not copied into it.
+  EXPECT_EQ(in_arena.storage().get(), &scratch);
+  EXPECT_EQ(at(in_arena, "offers.seller.address").as_object().storage().get(), &scratch);
+  EXPECT_EQ(at(in_arena, "additionalProperty").as_array()[0].as_object().storage().get(),
+            &scratch);
 }
 
 TEST(DomainStructuredData, ConditionMapsToSchemaOrg) {
