@@ -28,7 +28,6 @@ if [ "${1:-}" = inventory ]; then
   eval "$(scripts/stack.sh env)"
   "$bin" migrate
   sql() { psql -X -A -t -d "$MIGRATIONS_DATABASE_URL" -c "$1"; }
-  [ "$(sql 'select count(*) from public.locations')" -gt 0 ] || "$bin" seed
   for n in "${sizes[@]}"; do
     have=$(sql 'select coalesce(max(seed_number), 0) from private.generated_vehicles')
     if [ "$have" -gt "$n" ]; then

@@ -109,6 +109,38 @@ void report_sample_media(BlockingPg& pg, const Config& config) {
   }
 }
 
+// Loads supabase/seed.sql unless it already was (or, with `force`, again).
+int load_demo_seed(BlockingPg& pg, const Config& config, bool force) {
+  const std::string relative = "supabase/seed.sql";
+  auto sql = read_file(project_root() / relative);
+  auto hash = sha256_hex(sql);
+  auto seen =
+      pg.rows("select hash from supabase_migrations.seed_files where path = $1", {relative});
+  if (!seen.empty() && !force) {
+    std::cout << (seen[0][0] == hash ? "seed already loaded"
+                                     : "seed.sql changed since it was loaded; run `forecourt "
+                                       "seed --force` on a fresh database")
+              << "\n";
+    report_sample_media(pg, config);
+    return 0;
+  }
+  pg.exec("begin");
+  if (auto err = pg.try_exec(sql)) {
+    pg.exec("rollback");
+    std::cerr << "seed failed: " << relative << ":" << err->line << "\n  " << err->message
+              << "\n";
+    return 1;
+  }
+  pg.exec_params(
+      "insert into supabase_migrations.seed_files(path, hash) values ($1, $2) "
+      "on conflict (path) do update set hash = excluded.hash",
+      {relative, hash});
+  pg.exec("commit");
+  std::cout << "seed loaded\n";
+  report_sample_media(pg, config);
+  return 0;
+}
+
 }  // namespace
 
 int seed(const Config& config, const SeedOptions& options) {
@@ -119,36 +151,16 @@ int seed(const Config& config, const SeedOptions& options) {
     return 1;
   }
   try {
-    if (options.vehicles > 0)
-      return seed_inventory(pg, config.migrations_database_url, options.vehicles);
-    const std::string relative = "supabase/seed.sql";
-    auto sql = read_file(project_root() / relative);
-    auto hash = sha256_hex(sql);
-    auto seen =
-        pg.rows("select hash from supabase_migrations.seed_files where path = $1", {relative});
-    if (!seen.empty() && !options.force) {
-      std::cout << (seen[0][0] == hash ? "seed already loaded"
-                                       : "seed.sql changed since it was loaded; run `forecourt "
-                                         "seed --force` on a fresh database")
-                << "\n";
-      report_sample_media(pg, config);
-      return 0;
+    if (options.vehicles == 0) return load_demo_seed(pg, config, options.force);
+    // The generator spreads its cars over the active locations (their hours give the test-
+    // drive slots, their addresses the JSON-LD seller). Without any, as on a database just
+    // migrated, the demo seed supplies them first: a large inventory of cars at no
+    // dealership would make a thin vehicle page and a flattering benchmark.
+    if (pg.rows("select 1 from public.locations where is_active limit 1").empty()) {
+      std::cout << "no active locations: loading the demo seed first\n";
+      if (int rc = load_demo_seed(pg, config, false); rc != 0) return rc;
     }
-    pg.exec("begin");
-    if (auto err = pg.try_exec(sql)) {
-      pg.exec("rollback");
-      std::cerr << "seed failed: " << relative << ":" << err->line << "\n  " << err->message
-                << "\n";
-      return 1;
-    }
-    pg.exec_params(
-        "insert into supabase_migrations.seed_files(path, hash) values ($1, $2) "
-        "on conflict (path) do update set hash = excluded.hash",
-        {relative, hash});
-    pg.exec("commit");
-    std::cout << "seed loaded\n";
-    report_sample_media(pg, config);
-    return 0;
+    return seed_inventory(pg, config.migrations_database_url, options.vehicles);
   } catch (const std::exception& e) {
     std::cerr << "seed failed: " << e.what() << "\n";
     return 1;
