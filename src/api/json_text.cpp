@@ -1,46 +1,80 @@
 #include "api/json_text.hpp"
 
+#include <algorithm>
 #include <boost/json/serializer.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace forecourt::api::json_text {
 
-void append_string(std::string& out, std::string_view text) {
+namespace {
+
+// Whether any of the 8 bytes in `word` needs escaping: below 0x20, '"' or '\\'. Bit tricks
+// over a whole word ("has a byte less than n", "has a zero byte"), exact for "any byte":
+// the text of a page is mostly signed URLs and plain words, scanned 8 bytes per step.
+constexpr bool any_byte_needs_escape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t x) { return ((x - kOnes) & ~x & kHighs) != 0; };
+  const bool control = ((word - kOnes * 0x20) & ~word & kHighs) != 0;
+  return control || has_zero(word ^ (kOnes * '"')) || has_zero(word ^ (kOnes * '\\'));
+}
+
+void append_escaped(std::string& out, unsigned char c) {
   static constexpr char kHex[] = "0123456789abcdef";
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+  }
+}
+
+}  // namespace
+
+void append_string(std::string& out, std::string_view text) {
   out += '"';
   std::size_t plain = 0;  // start of the run not yet copied
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.substr(plain, i - plain));
-    plain = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (i + 8 <= text.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (!any_byte_needs_escape(word)) {
+        i += 8;
+        continue;
+      }
+    }
+    // A word with something to escape, or the last few bytes: one byte at a time.
+    for (const std::size_t stop = std::min(i + 8, text.size()); i < stop; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out.append(text.substr(plain, i - plain));
+      plain = i + 1;
+      append_escaped(out, c);
     }
   }
   out.append(text.substr(plain));
@@ -64,6 +98,11 @@ Writer& Writer::string(std::string_view text) {
   separate();
   append_string(out_, text);
   return *this;
+}
+
+std::string& Writer::raw_value() {
+  separate();
+  return out_;
 }
 
 Writer& Writer::raw(std::string_view json) {

@@ -26,6 +26,9 @@ class Writer {
   Writer& key(std::string_view name);  // "name":
   Writer& string(std::string_view text);
   Writer& raw(std::string_view json);  // a value already in JSON text
+  // For a value the caller writes into the text itself: places the separator and returns the
+  // string to append the value's JSON to.
+  std::string& raw_value();
   Writer& integer(std::int64_t value);
   Writer& boolean(bool value);
   Writer& null();

@@ -102,13 +102,14 @@ db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked)
   return db::Query{cards_by_ids_sql(), {uuid_array_literal(ids)}};
 }
 
-std::string similar_cards_json(const db::PgResult& cards,
-                               const std::vector<domain::SimilarVehicle>& ranked,
-                               const MediaUrls& urls) {
+void append_similar_cards(std::string& out, const db::PgResult& cards,
+                          const std::vector<domain::SimilarVehicle>& ranked,
+                          const MediaUrls& urls) {
   std::unordered_map<std::string_view, double> score_of;
   for (const auto& r : ranked) score_of.emplace(r.id, r.score);
   const CardRenderer render(cards, 0, urls);
-  std::string out = "[";
+  out += '[';
+  bool first = true;
   for (int row = 0; row < cards.rows(); ++row) {
     auto it = score_of.find(render.id(row));
     if (it == score_of.end()) continue;
@@ -119,13 +120,13 @@ std::string similar_cards_json(const db::PgResult& cards,
     auto end = std::to_chars(similarity.data() + kKey.size(), similarity.data() + similarity.size(),
                              it->second, std::chars_format::fixed, 3)
                    .ptr;
-    if (out.size() > 1) out += ',';
+    if (!first) out += ',';
+    first = false;
     render.append(
         out, row,
         std::string_view(similarity.data(), static_cast<std::size_t>(end - similarity.data())));
   }
   out += ']';
-  return out;
 }
 
 }  // namespace forecourt::api

@@ -33,10 +33,9 @@ std::vector<domain::SimilarVehicle> rank_similar_rows(const db::PgResult& rows,
 // Its own read-only transaction: it keeps only the cars still visible.
 db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked);
 
-// Those cards as a JSON array (CardRenderer), each with its hero URL signed and its
-// similarity score.
-std::string similar_cards_json(const db::PgResult& cards,
-                               const std::vector<domain::SimilarVehicle>& ranked,
-                               const MediaUrls& urls);
+// Those cards as a JSON array (CardRenderer) appended to `out`, each with its hero URL
+// signed and its similarity score.
+void append_similar_cards(std::string& out, const db::PgResult& cards,
+                          const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls);
 
 }  // namespace forecourt::api

@@ -247,25 +247,19 @@ constexpr int kAvailabilityDays = 7;
 constexpr std::chrono::minutes kTestDriveLength{30};
 constexpr std::chrono::minutes kTestDriveNotice{60};
 
-// Free test-drive slots of the next week from the location's sales hours, minus the car's
-// active bookings, as JSON text: {"timezone", "slot_minutes", "days": [{"date", "slots"}]}.
-// A car without a location or with unreadable hours shows no slots. Written as text: a
-// week holds ~100 slots, and a JSON value per slot was ~10% of the page's server time.
-std::string availability_json(const db::PgResult& v, std::chrono::system_clock::time_point now) {
-  auto document = [](std::string_view timezone, std::string_view days) {
-    return "{\"timezone\":" + std::string(timezone) +
-           ",\"slot_minutes\":" + std::to_string(kTestDriveLength.count()) +
-           ",\"days\":" + std::string(days) + "}";
-  };
-  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours")))
-    return document("null", "[]");
-  const std::string timezone = json::serialize(json::string(v.text(0, "location_timezone")));
+// The free test-drive slots of the next week from the location's sales hours, minus the
+// car's active bookings; empty when there are none to offer. A car without a location or
+// with unreadable hours shows none.
+std::vector<domain::Slot> free_slots(const db::PgResult& v,
+                                     std::chrono::system_clock::time_point now,
+                                     int& utc_offset_minutes) {
+  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) return {};
   boost::system::error_code ec;
   auto hours_doc = json::parse(v.text(0, "location_hours"), ec);
   auto first_day = parse_date(v.text(0, "local_today"));
-  if (ec || !first_day) return document(timezone, "[]");
+  if (ec || !first_day) return {};
   auto hours = domain::parse_location_hours(hours_doc, "sales");
-  if (!hours) return document(timezone, "[]");
+  if (!hours) return {};
   domain::SlotRequest request;
   request.first_day = *first_day;
   request.days = kAvailabilityDays;
@@ -281,26 +275,40 @@ std::string availability_json(const db::PgResult& v, std::chrono::system_clock::
     request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.substr(at, end - at))});
     at = booked.find_first_of("0123456789", end);
   }
+  utc_offset_minutes = request.utc_offset_minutes;
   auto slots = domain::available_slots(*hours, request);
-  if (!slots) return document(timezone, "[]");
-  // Slot times are "YYYY-MM-DDTHH:MM:SS+HH:MM": nothing in them needs escaping.
-  std::string days = "[";
-  std::optional<std::chrono::year_month_day> open_day;
-  for (const auto& s : *slots) {
-    if (s.local_date != open_day) {
-      if (open_day) days += "]},";
-      open_day = s.local_date;
-      days += R"({"date":")" + format_date(s.local_date) + R"(","slots":[)";
-    } else {
-      days += ',';
-    }
-    days += '"';
-    days += domain::format_local_time(s.start, request.utc_offset_minutes);
-    days += '"';
+  return slots ? std::move(*slots) : std::vector<domain::Slot>{};
+}
+
+// availability: {"timezone", "slot_minutes", "days": [{"date", "slots": [...]}]}, written
+// as text: a week holds ~100 slots, and a JSON value per slot was ~10% of the page's server
+// time. Slot times are "YYYY-MM-DDTHH:MM:SS+HH:MM": nothing in them needs escaping.
+void write_availability(json_text::Writer& w, const db::PgResult& v,
+                        std::chrono::system_clock::time_point now) {
+  w.begin_object().key("timezone");
+  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) {
+    w.null();  // no location, or one without hours: no slots in any time zone
+  } else {
+    w.string(v.text(0, "location_timezone"));
   }
-  if (open_day) days += "]}";
-  days += ']';
-  return document(timezone, days);
+  w.key("slot_minutes").integer(kTestDriveLength.count());
+  w.key("days").begin_array();
+  int utc_offset_minutes = 0;
+  std::optional<std::chrono::year_month_day> open_day;
+  for (const auto& s : free_slots(v, now, utc_offset_minutes)) {
+    if (s.local_date != open_day) {
+      if (open_day) w.end_array().end_object();
+      open_day = s.local_date;
+      w.begin_object().key("date").raw('"' + format_date(s.local_date) + '"');
+      w.key("slots").begin_array();
+    }
+    auto& out = w.raw_value();
+    out += '"';
+    domain::append_local_time(out, s.start, utc_offset_minutes);
+    out += '"';
+  }
+  if (open_day) w.end_array().end_object();
+  w.end_array().end_object();
 }
 
 domain::VehicleCondition condition_of(std::string_view c) {
@@ -364,16 +372,17 @@ std::string base_url(const Request& req) {
 // The whole page: the vehicle row PostgreSQL rendered, with the computed sections added to
 // it, written into `body` (one buffer: the page is ~13 KB and was copied whole four times).
 void write_page(std::string& body, const db::PgResult& vehicle, std::string_view id,
-                domain::Cents price, std::string_view similar_cards, const MediaUrls& urls,
+                domain::Cents price, const db::PgResult& similar_cards,
+                const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls,
                 std::chrono::system_clock::time_point now, const std::string& base) {
-  body.reserve(body.size() + vehicle.text(0, "vehicle").size() + similar_cards.size() + 8192);
+  body.reserve(body.size() + vehicle.text(0, "vehicle").size() + 16384);
   auto w = json_text::reopen_object(body, vehicle.text(0, "vehicle"));
   auto image_urls = write_media(w.key("media"), vehicle.text(0, "media"), urls);
   w.key("price_history").raw(vehicle.text(0, "price_history"));
   w.key("reviews").raw(vehicle.text(0, "reviews"));
-  w.key("similar_vehicles").raw(similar_cards);
+  append_similar_cards(w.key("similar_vehicles").raw_value(), similar_cards, ranked, urls);
   write_financing(w.key("financing"), price);
-  w.key("availability").raw(availability_json(vehicle, now));
+  write_availability(w.key("availability"), vehicle, now);
   std::array<unsigned char, 8192> arena;  // the JSON-LD's objects: no heap allocation
   json::monotonic_resource scratch(arena.data(), arena.size());
   w.key("json_ld").value(json_ld(vehicle, id, std::move(image_urls), base, &scratch));
@@ -472,11 +481,10 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
       body += vehicle.text(0, "price_history");
       break;
     case Section::similar:
-      body += similar_cards_json(similar_cards, *ranked, urls);
+      append_similar_cards(body, similar_cards, *ranked, urls);
       break;
     case Section::page:
-      write_page(body, vehicle, id, target.price, similar_cards_json(similar_cards, *ranked, urls),
-                 urls, now, base_url(req));
+      write_page(body, vehicle, id, target.price, similar_cards, *ranked, urls, now, base_url(req));
       break;
   }
   body += '}';

@@ -161,7 +161,7 @@ Result<std::vector<Slot>> available_slots(const WeeklyHours& hours, const SlotRe
   return slots;
 }
 
-std::string format_local_time(sys_seconds instant, int utc_offset_minutes) {
+void append_local_time(std::string& out, sys_seconds instant, int utc_offset_minutes) {
   const sys_seconds local = instant + minutes{utc_offset_minutes};
   const auto day = std::chrono::floor<std::chrono::days>(local);
   const std::chrono::year_month_day ymd{day};
@@ -183,7 +183,13 @@ std::string format_local_time(sys_seconds instant, int utc_offset_minutes) {
   two(':', static_cast<int>(time.seconds().count()));
   two(utc_offset_minutes < 0 ? '-' : '+', offset / 60);
   two(':', offset % 60);
-  return {buf, end};
+  out.append(buf, end);
+}
+
+std::string format_local_time(sys_seconds instant, int utc_offset_minutes) {
+  std::string out;
+  append_local_time(out, instant, utc_offset_minutes);
+  return out;
 }
 
 }  // namespace forecourt::domain

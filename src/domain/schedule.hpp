@@ -70,5 +70,7 @@ Result<std::vector<Slot>> available_slots(const WeeklyHours& hours, const SlotRe
 
 // "2026-11-25T09:30:00-05:00": a slot start in the location's local time, for responses.
 std::string format_local_time(std::chrono::sys_seconds instant, int utc_offset_minutes);
+// The same, appended to `out` (a page writes ~100 of them).
+void append_local_time(std::string& out, std::chrono::sys_seconds instant, int utc_offset_minutes);
 
 }  // namespace forecourt::domain

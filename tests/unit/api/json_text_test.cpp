@@ -3,9 +3,56 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <string>
 
 namespace forecourt::api::json_text {
 namespace {
+
+// The byte-at-a-time escaping append_string does 8 bytes per step: every byte value at every
+// position of a word and of the tail must come out as here.
+std::string escaped_byte_by_byte(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.append("\\").push_back(ch);
+    } else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+      out.append("\\").push_back(c == '\b'   ? 'b'
+                                 : c == '\f' ? 'f'
+                                 : c == '\n' ? 'n'
+                                 : c == '\r' ? 'r'
+                                             : 't');
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out.push_back(ch);
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonText, EveryByteAtEveryPositionOfAWordIsEscapedAsOneAtATime) {
+  for (std::size_t length : {1U, 7U, 8U, 9U, 16U, 19U}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string text(length, 'a');
+        text[at] = static_cast<char>(byte);
+        if (at + 1 < length) text[at + 1] = '\x7f';  // DEL and UTF-8 bytes pass as they are
+        std::string out;
+        append_string(out, text);
+        ASSERT_EQ(out, escaped_byte_by_byte(text))
+            << "length " << length << " at " << at << " byte " << byte;
+      }
+    }
+  }
+  std::string url(330, 'x');
+  std::string out;
+  append_string(out, url);
+  EXPECT_EQ(out, "\"" + url + "\"");
+}
 
 std::string with_members(std::string_view object, std::string_view key, std::string_view value) {
   std::string out;
