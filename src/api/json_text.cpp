@@ -60,15 +60,15 @@ void append_string(std::string& out, std::string_view text) {
   std::size_t plain = 0;  // start of the run not yet copied
   std::size_t i = 0;
   while (i < text.size()) {
-    if (i + 8 <= text.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, text.data() + i, sizeof word);
-      if (!any_byte_needs_escape(word)) {
-        i += 8;
-        continue;
-      }
+    // The next 8 bytes, or the last few padded with plain ones (most keys are short).
+    const std::size_t step = std::min<std::size_t>(8, text.size() - i);
+    std::uint64_t word = 0x2020202020202020ULL;
+    std::memcpy(&word, text.data() + i, step);
+    if (!any_byte_needs_escape(word)) {
+      i += step;
+      continue;
     }
-    // A word with something to escape, or the last few bytes: one byte at a time.
+    // A word with something to escape: one byte at a time.
     for (const std::size_t stop = std::min(i + 8, text.size()); i < stop; ++i) {
       const auto c = static_cast<unsigned char>(text[i]);
       if (c >= 0x20 && c != '"' && c != '\\') continue;

@@ -4,7 +4,6 @@
 #include <array>
 #include <charconv>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "api/vehicle_card.hpp"
@@ -105,20 +104,25 @@ db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked)
 void append_similar_cards(std::string& out, const db::PgResult& cards,
                           const std::vector<domain::SimilarVehicle>& ranked,
                           const MediaUrls& urls) {
-  std::unordered_map<std::string_view, double> score_of;
-  for (const auto& r : ranked) score_of.emplace(r.id, r.score);
+  // A handful of cars (kSimilarMax at most): a scan beats hashing their ids.
+  auto score_of = [&ranked](std::string_view id) -> const double* {
+    for (const auto& r : ranked) {
+      if (r.id == id) return &r.score;
+    }
+    return nullptr;
+  };
   const CardRenderer render(cards, 0, urls);
   out += '[';
   bool first = true;
   for (int row = 0; row < cards.rows(); ++row) {
-    auto it = score_of.find(render.id(row));
-    if (it == score_of.end()) continue;
+    const double* score = score_of(render.id(row));
+    if (score == nullptr) continue;
     // "similarity":0.842, as printf's %.3f writes it, without printf.
     std::array<char, 40> similarity{};
     constexpr std::string_view kKey = "\"similarity\":";
     std::copy(kKey.begin(), kKey.end(), similarity.begin());
     auto end = std::to_chars(similarity.data() + kKey.size(), similarity.data() + similarity.size(),
-                             it->second, std::chars_format::fixed, 3)
+                             *score, std::chars_format::fixed, 3)
                    .ptr;
     if (!first) out += ',';
     first = false;

@@ -7,6 +7,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstring>
 
 namespace forecourt::db {
 namespace asio = boost::asio;
@@ -71,6 +72,12 @@ DbError::DbError(std::string sqlstate, std::string message, std::string detail,
       column_(std::move(column)) {}
 
 int PgResult::column(std::string_view name) const {
+  // The names asked for are the statements' own lower-case aliases: an exact match first,
+  // without PQfnumber's copy and case folding (a vehicle page looks up ~45 columns).
+  for (int c = 0, n = columns(); c < n; ++c) {
+    const char* field = PQfname(r_.get(), c);
+    if (std::strncmp(field, name.data(), name.size()) == 0 && field[name.size()] == '\0') return c;
+  }
   int c = PQfnumber(r_.get(), std::string(name).c_str());
   if (c < 0) throw std::out_of_range("no column " + std::string(name));
   return c;
