@@ -62,7 +62,7 @@ class InventoryVersionListener {
     // authenticator has no privileges of its own; anon may call inventory_version().
     r = PQexec(conn, "set role anon; select public.inventory_version()");
     ok = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1;
-    if (ok) raise(std::atoll(PQgetvalue(r, 0, 0)));
+    if (ok) raise(std::strtoll(PQgetvalue(r, 0, 0), nullptr, 10));
     PQclear(r);
     if (ok && warned_) log::info("inventory version listener connected", {});
     warned_ = false;
@@ -81,7 +81,7 @@ class InventoryVersionListener {
       if (n <= 0) continue;
       if (PQconsumeInput(conn) == 0) return;  // connection lost
       while (PGnotify* note = PQnotifies(conn)) {
-        raise(std::atoll(note->extra));
+        raise(std::strtoll(note->extra, nullptr, 10));
         PQfreemem(note);
       }
     }

@@ -328,7 +328,7 @@ domain::StockStatus stock_status_of(std::string_view s) {
 // The page's schema.org Car, built in `sp` (the page's arena).
 json::object json_ld(const db::PgResult& v, std::string_view id,
                      std::vector<std::string> image_urls, const std::string& base_url,
-                     json::storage_ptr sp) {
+                     const json::storage_ptr& sp) {
   domain::VehicleListing l;
   l.vin = v.text(0, "vin");
   l.stock_no = v.text(0, "stock_no");
@@ -360,7 +360,7 @@ json::object json_ld(const db::PgResult& v, std::string_view id,
   l.dealer.telephone = v.text(0, "location_phone");
   if (!v.is_null(0, v.column("location_id")) && !base_url.empty())
     l.dealer.url = base_url + "/locations/" + std::string(v.text(0, "location_id"));
-  return domain::car_json_ld(l, std::move(sp));
+  return domain::car_json_ld(l, sp);
 }
 
 std::string base_url(const Request& req) {

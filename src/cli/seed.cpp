@@ -35,6 +35,7 @@ constexpr int kWorkers = 2;
 bool on_each_connection(const std::string& url, const std::function<void(BlockingPg&)>& work) {
   std::atomic<bool> ok{true};
   std::vector<std::thread> threads;
+  threads.reserve(kWorkers);
   for (int i = 0; i < kWorkers; ++i) {
     threads.emplace_back([&] {
       try {
@@ -127,8 +128,7 @@ int load_demo_seed(BlockingPg& pg, const Config& config, bool force) {
   pg.exec("begin");
   if (auto err = pg.try_exec(sql)) {
     pg.exec("rollback");
-    std::cerr << "seed failed: " << relative << ":" << err->line << "\n  " << err->message
-              << "\n";
+    std::cerr << "seed failed: " << relative << ":" << err->line << "\n  " << err->message << "\n";
     return 1;
   }
   pg.exec_params(

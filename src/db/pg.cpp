@@ -23,15 +23,15 @@ std::string field(const PGresult* r, int code) {
 DbError error_from(const PGresult* r) {
   std::string message = field(r, PG_DIAG_MESSAGE_PRIMARY);
   if (message.empty()) message = PQresultErrorMessage(r);
-  return DbError(field(r, PG_DIAG_SQLSTATE), message, field(r, PG_DIAG_MESSAGE_DETAIL),
-                 field(r, PG_DIAG_CONSTRAINT_NAME), field(r, PG_DIAG_COLUMN_NAME));
+  return {field(r, PG_DIAG_SQLSTATE), message, field(r, PG_DIAG_MESSAGE_DETAIL),
+          field(r, PG_DIAG_CONSTRAINT_NAME), field(r, PG_DIAG_COLUMN_NAME)};
 }
 
 // Cancels the socket's pending waits when a deadline passes, so a silent peer
 // (network partition, stuck server) can't hold a request forever.
 class Deadline {
  public:
-  Deadline(asio::any_io_executor ex, std::chrono::milliseconds d, stream_descriptor* sock,
+  Deadline(const asio::any_io_executor& ex, std::chrono::milliseconds d, stream_descriptor* sock,
            bool& fired)
       : timer_(ex, d) {
     timer_.async_wait([sock, &fired](boost::system::error_code ec) {
@@ -63,9 +63,9 @@ void set_tcp_cork(int fd, bool on) {
 
 }  // namespace
 
-DbError::DbError(std::string sqlstate, std::string message, std::string detail,
+DbError::DbError(std::string sqlstate, const std::string& message, std::string detail,
                  std::string constraint, std::string column)
-    : std::runtime_error(std::move(message)),
+    : std::runtime_error(message),
       sqlstate_(std::move(sqlstate)),
       detail_(std::move(detail)),
       constraint_(std::move(constraint)),

@@ -24,8 +24,8 @@ namespace forecourt::db {
 // A statement failed: carries the SQLSTATE so the HTTP edge can map it (42501 -> 403 ...).
 class DbError : public std::runtime_error {
  public:
-  DbError(std::string sqlstate, std::string message, std::string detail, std::string constraint,
-          std::string column);
+  DbError(std::string sqlstate, const std::string& message, std::string detail,
+          std::string constraint, std::string column);
   [[nodiscard]] const std::string& sqlstate() const { return sqlstate_; }
   [[nodiscard]] const std::string& detail() const { return detail_; }
   [[nodiscard]] const std::string& constraint() const { return constraint_; }

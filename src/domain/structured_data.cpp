@@ -253,7 +253,7 @@ std::string vehicle_title(const VehicleListing& v) {
   return title;
 }
 
-json::object car_json_ld(const VehicleListing& v, json::storage_ptr sp) {
+json::object car_json_ld(const VehicleListing& v, const json::storage_ptr& sp) {
   const std::string condition =
       schema_url(v.condition == VehicleCondition::new_vehicle ? "NewCondition" : "UsedCondition");
   // Every part in `sp`: a part made elsewhere would be copied into it, not moved.

@@ -65,7 +65,7 @@ std::string vehicle_title(const VehicleListing& v);
 // Availability: in_stock InStock, in_transit/on_order PreOrder, reserved
 // LimitedAvailability, sold SoldOut. The object and all its parts live in `sp` (the vehicle
 // page builds it in a per-request arena).
-boost::json::object car_json_ld(const VehicleListing& v, boost::json::storage_ptr sp = {});
+boost::json::object car_json_ld(const VehicleListing& v, const boost::json::storage_ptr& sp = {});
 
 enum class AdfInterest { buy, lease, sell, trade_in, test_drive };
 

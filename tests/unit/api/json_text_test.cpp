@@ -25,7 +25,7 @@ std::string escaped_byte_by_byte(std::string_view text) {
                                              : 't');
     } else if (c < 0x20) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      (void)std::snprintf(buf, sizeof buf, "\\u%04x", c);
       out += buf;
     } else {
       out.push_back(ch);

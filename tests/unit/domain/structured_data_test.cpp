@@ -111,7 +111,7 @@ TEST(DomainStructuredData, OfferHasExactPriceAvailabilityAndSeller) {
 
 TEST(DomainStructuredData, CarJsonLdBuiltInAnArenaIsTheSameDocumentWithAllPartsInIt) {
   auto v = camry();
-  v.condition = VehicleCondition::cpo;  // every nested part: brand, offers, seller, address...
+  v.condition = VehicleCondition::cpo;   // every nested part: brand, offers, seller, address...
   std::array<unsigned char, 512> arena;  // small: the rest spills to the arena's own blocks
   json::monotonic_resource scratch(arena.data(), arena.size());
   const auto in_arena = car_json_ld(v, &scratch);
@@ -119,8 +119,7 @@ TEST(DomainStructuredData, CarJsonLdBuiltInAnArenaIsTheSameDocumentWithAllPartsI
   // Each nested object and array lives in the arena: built there, not copied into it.
   EXPECT_EQ(in_arena.storage().get(), &scratch);
   EXPECT_EQ(at(in_arena, "offers.seller.address").as_object().storage().get(), &scratch);
-  EXPECT_EQ(at(in_arena, "additionalProperty").as_array()[0].as_object().storage().get(),
-            &scratch);
+  EXPECT_EQ(at(in_arena, "additionalProperty").as_array()[0].as_object().storage().get(), &scratch);
 }
 
 TEST(DomainStructuredData, ConditionMapsToSchemaOrg) {
