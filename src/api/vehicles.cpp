@@ -370,7 +370,7 @@ std::string base_url(const Request& req) {
 }
 
 // The whole page: the vehicle row PostgreSQL rendered, with the computed sections added to
-// it, written into `body` (one buffer: the page is ~13 KB and was copied whole four times).
+// it, written into `body` (one buffer: the page is ~20 KB and was copied whole four times).
 void write_page(std::string& body, const db::PgResult& vehicle, std::string_view id,
                 domain::Cents price, const db::PgResult& similar_cards,
                 const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls,
