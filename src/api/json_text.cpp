@@ -158,28 +158,15 @@ Writer& Writer::value(const boost::json::value& v) {
   return *this;
 }
 
-Writer& Writer::begin_object() {
+Writer& Writer::open(char bracket) {
   separate();
-  out_ += '{';
-  after_value_ = false;
+  out_ += bracket;
+  after_value_ = false;  // the first member or element follows without a comma
   return *this;
 }
 
-Writer& Writer::end_object() {
-  out_ += '}';
-  after_value_ = true;
-  return *this;
-}
-
-Writer& Writer::begin_array() {
-  separate();
-  out_ += '[';
-  after_value_ = false;
-  return *this;
-}
-
-Writer& Writer::end_array() {
-  out_ += ']';
+Writer& Writer::close(char bracket) {
+  out_ += bracket;
   after_value_ = true;
   return *this;
 }

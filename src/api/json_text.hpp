@@ -32,10 +32,10 @@ class Writer {
   Writer& boolean(bool value);
   Writer& null();
   Writer& value(const boost::json::value& v);  // serialised as boost::json would
-  Writer& begin_object();
-  Writer& end_object();
-  Writer& begin_array();
-  Writer& end_array();
+  Writer& begin_object() { return open('{'); }
+  Writer& end_object() { return close('}'); }
+  Writer& begin_array() { return open('['); }
+  Writer& end_array() { return close(']'); }
 
   [[nodiscard]] std::string& out() { return out_; }
 
@@ -43,6 +43,8 @@ class Writer {
   friend Writer reopen_object(std::string& out, std::string_view object);
 
   void separate();  // the comma before a value that follows another
+  Writer& open(char bracket);
+  Writer& close(char bracket);
 
   std::string& out_;
   bool after_value_ = false;

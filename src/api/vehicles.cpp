@@ -247,13 +247,11 @@ constexpr int kAvailabilityDays = 7;
 constexpr std::chrono::minutes kTestDriveLength{30};
 constexpr std::chrono::minutes kTestDriveNotice{60};
 
-// The free test-drive slots of the next week from the location's sales hours, minus the
-// car's active bookings; empty when there are none to offer. A car without a location or
-// with unreadable hours shows none.
+// The free test-drive slots of the next week from the sales hours of the car's location
+// (which has hours), minus the car's active bookings; none when the hours are unreadable.
 std::vector<domain::Slot> free_slots(const db::PgResult& v,
                                      std::chrono::system_clock::time_point now,
-                                     int& utc_offset_minutes) {
-  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) return {};
+                                     int utc_offset_minutes) {
   boost::system::error_code ec;
   auto hours_doc = json::parse(v.text(0, "location_hours"), ec);
   auto first_day = parse_date(v.text(0, "local_today"));
@@ -263,7 +261,7 @@ std::vector<domain::Slot> free_slots(const db::PgResult& v,
   domain::SlotRequest request;
   request.first_day = *first_day;
   request.days = kAvailabilityDays;
-  request.utc_offset_minutes = static_cast<int>(to_int(v.text(0, "utc_offset_minutes")));
+  request.utc_offset_minutes = utc_offset_minutes;
   request.slot_length = kTestDriveLength;
   request.now = std::chrono::time_point_cast<std::chrono::seconds>(now);
   request.min_notice = kTestDriveNotice;
@@ -275,7 +273,6 @@ std::vector<domain::Slot> free_slots(const db::PgResult& v,
     request.booked_starts.emplace_back(std::chrono::seconds{to_int(booked.substr(at, end - at))});
     at = booked.find_first_of("0123456789", end);
   }
-  utc_offset_minutes = request.utc_offset_minutes;
   auto slots = domain::available_slots(*hours, request);
   return slots ? std::move(*slots) : std::vector<domain::Slot>{};
 }
@@ -285,17 +282,22 @@ std::vector<domain::Slot> free_slots(const db::PgResult& v,
 // time. Slot times are "YYYY-MM-DDTHH:MM:SS+HH:MM": nothing in them needs escaping.
 void write_availability(json_text::Writer& w, const db::PgResult& v,
                         std::chrono::system_clock::time_point now) {
+  // No location, or one without hours: no slots, in no time zone.
+  const bool has_hours =
+      !v.is_null(0, v.column("location_id")) && !v.is_null(0, v.column("location_hours"));
   w.begin_object().key("timezone");
-  if (v.is_null(0, v.column("location_id")) || v.is_null(0, v.column("location_hours"))) {
-    w.null();  // no location, or one without hours: no slots in any time zone
-  } else {
+  if (has_hours) {
     w.string(v.text(0, "location_timezone"));
+  } else {
+    w.null();
   }
   w.key("slot_minutes").integer(kTestDriveLength.count());
   w.key("days").begin_array();
-  int utc_offset_minutes = 0;
+  const int utc_offset_minutes = static_cast<int>(to_int(v.text(0, "utc_offset_minutes")));
+  const auto slots =
+      has_hours ? free_slots(v, now, utc_offset_minutes) : std::vector<domain::Slot>{};
   std::optional<std::chrono::year_month_day> open_day;
-  for (const auto& s : free_slots(v, now, utc_offset_minutes)) {
+  for (const auto& s : slots) {
     if (s.local_date != open_day) {
       if (open_day) w.end_array().end_object();
       open_day = s.local_date;
