@@ -2,6 +2,7 @@
 
 #include <immintrin.h>
 #include <libpq-fe.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <array>
@@ -26,6 +27,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "api/index_cards.hpp"
 #include "api/inventory_cache.hpp"
 #include "app/services.hpp"
 #include "core/log.hpp"
@@ -294,6 +296,7 @@ struct VehicleRow {
   long long mileage = 0;
   bool special = false;
   std::int64_t created_us = 0;  // created_at, microseconds since the epoch (its resolution)
+  CardExtrasRow card;           // what its card shows beyond the columns above
 };
 
 // Generated ids differ only in a few bytes (seed_uuid), so every byte must reach the low
@@ -337,7 +340,9 @@ std::optional<std::array<std::uint8_t, 16>> parse_uuid(std::string_view s) {
 constexpr const char* kColumns =
     "id::text, make, model, body_type, fuel, transmission, color_ext, condition, "
     "location_id::text, drivetrain, year, price_current_cents, mileage, is_special, "
-    "(extract(epoch from created_at) * 1000000)::bigint";
+    "(extract(epoch from created_at) * 1000000)::bigint, "
+    "title, trim, hero_image_path, price_list_cents, price_previous_cents, doors, seats, "
+    "is_featured";
 
 // An integer column's text (NOT NULL columns: PostgreSQL's own output, always well formed).
 std::int64_t integer_at(PGresult* r, int row, int column) {
@@ -360,7 +365,35 @@ VehicleRow parse_vehicle(PGresult* r, int i) {
   row.mileage = integer_at(r, i, 12);
   row.special = PQgetvalue(r, i, 13)[0] == 't';
   row.created_us = integer_at(r, i, 14);
+  auto text = [&](int column) -> std::optional<std::string> {
+    if (PQgetisnull(r, i, column) != 0) return std::nullopt;
+    return PQgetvalue(r, i, column);
+  };
+  auto integer = [&](int column) -> std::optional<std::int64_t> {
+    if (PQgetisnull(r, i, column) != 0) return std::nullopt;
+    return integer_at(r, i, column);
+  };
+  row.card = CardExtrasRow{.title = text(15).value_or(""),
+                           .trim = text(16),
+                           .hero_image_path = text(17),
+                           .price_list_cents = integer(18),
+                           .price_previous_cents = integer(19),
+                           .doors = integer(20),
+                           .seats = integer(21),
+                           .is_featured = PQgetvalue(r, i, 22)[0] == 't'};
   return row;
+}
+
+std::string uuid_text(const std::array<std::uint8_t, 16>& id) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(36);
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[id[i] >> 4];
+    out += hex[id[i] & 15];
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ sort orders
@@ -529,6 +562,24 @@ class FacetData {
 
   [[nodiscard]] IndexAnswer search(const InventoryQuery& q, const TextMatches* text) const;
 
+  void set_locations(const std::vector<LocationLabel>& locations) {
+    cards_.set_locations(locations);
+  }
+  // The card of each of `ids` the index holds, in order: visit(i, card) for the i-th id.
+  // The card's views live until the next call.
+  template <class Visit>
+  void visit_cards(const std::vector<std::string>& ids, const Visit& visit) const {
+    std::string id_text;
+    std::string hero;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      auto id = parse_uuid(ids[i]);
+      auto it = id ? slot_of_.find(*id) : slot_of_.end();
+      if (it == slot_of_.end()) continue;
+      id_text = uuid_text(*id);
+      visit(i, card_values(it->second, id_text, hero));
+    }
+  }
+
   [[nodiscard]] std::optional<SimilarCandidates> similar(const std::array<std::uint8_t, 16>& id,
                                                          std::size_t limit) const;
 
@@ -568,6 +619,32 @@ class FacetData {
     }
   }
 
+  // A slot's card; views into this data, `id_text` (its id) and `hero` (a buffer).
+  [[nodiscard]] CardValues card_values(std::uint32_t slot, const std::string& id_text,
+                                       std::string& hero) const {
+    auto label = [&](Dim d) -> std::string_view { return dims_[d].label[dims_[d].col[slot]]; };
+    auto optional_label = [&](Dim d) -> std::optional<std::string_view> {
+      if (dims_[d].col[slot] == 0) return std::nullopt;
+      return label(d);
+    };
+    CardValues card{.id = id_text,
+                    .price_current_cents = price_[slot],
+                    .year = year_[slot],
+                    .mileage = mileage_[slot],
+                    .make = label(kMake),
+                    .model = label(kModel),
+                    .fuel = label(kFuel),
+                    .transmission = label(kTransmission),
+                    .condition = label(kCondition),
+                    .body_type = label(kBody),
+                    .drivetrain = optional_label(kDrivetrain),
+                    .color_ext = optional_label(kColor),
+                    .is_special = special_.test(slot)};
+    if (auto location = optional_label(kLocation)) card.location = cards_.location(*location);
+    cards_.fill(slot, id_text, card, hero);
+    return card;
+  }
+
   void grow(std::size_t capacity) {
     capacity_ = capacity;
     std::size_t words = capacity / kWordBits;
@@ -588,6 +665,7 @@ class FacetData {
     created_.resize(capacity, 0);
     id_.resize(capacity);
     scored_.resize(capacity);
+    cards_.resize(capacity);
   }
 
   void set_code(Dim d, std::size_t slot, std::uint16_t code) {
@@ -623,6 +701,7 @@ class FacetData {
     mileage_[slot] = static_cast<std::int32_t>(row.mileage);
     created_[slot] = row.created_us;
     id_[slot] = row.id;
+    cards_.set(slot, uuid_text(row.id), row.card);
     scored_[slot] = ScoredColumns{.price_cents = row.price_cents,
                                   .mileage = mileage_[slot],
                                   .year = year_[slot],
@@ -667,6 +746,7 @@ class FacetData {
     std::uint16_t body = 0, make = 0, model = 0;  // dimension codes (0: NULL)
   };
   std::vector<ScoredColumns> scored_;
+  IndexCards cards_;
   SlotOrders orders_;
   bool orders_ready_ = false;
   Bitmap live_;
@@ -691,18 +771,6 @@ struct Relevance {
   std::unordered_map<std::uint32_t, float> model;  // make code << 16 | model code -> rank
   std::unordered_map<std::uint32_t, float> word;   // slot -> rank
 };
-
-std::string uuid_text(const std::array<std::uint8_t, 16>& id) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += hex[id[i] >> 4];
-    out += hex[id[i] & 15];
-  }
-  return out;
-}
 
 // One request's page: the slots passing every filter (`all`), in the query's order (its sort
 // keys, then id in the last key's direction, as build_inventory_sql orders), from offset.
@@ -1225,6 +1293,20 @@ bool command_ok(PGresult* r, ExecStatusType want) {
   return good;
 }
 
+// The locations a card may show, as anon sees them (active ones only), in the open
+// transaction with role anon set. Nullopt when the read fails.
+std::optional<std::vector<LocationLabel>> read_locations(PGconn* c) {
+  PGresult* r = PQexec(c, "select id::text, city, state from public.locations");
+  std::optional<std::vector<LocationLabel>> out;
+  if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+    out.emplace();
+    for (int i = 0; i < PQntuples(r); ++i)
+      out->push_back({PQgetvalue(r, i, 0), PQgetvalue(r, i, 1), PQgetvalue(r, i, 2)});
+  }
+  PQclear(r);
+  return out;
+}
+
 // A full read only after this long without a sync: the change feed keeps a day of rows.
 constexpr auto kMaxSyncGap = std::chrono::hours(1);
 // A sync of more changes sorts the orders afresh instead of moving each change within them
@@ -1336,18 +1418,25 @@ class FacetIndex {
       PQclear(r);
       if (n == 0) break;
     }
-    ok = ok && command_ok(PQexec(c, "commit"), PGRES_COMMAND_OK);
+    auto locations = ok ? read_locations(c) : std::nullopt;
+    ok = locations && command_ok(PQexec(c, "commit"), PGRES_COMMAND_OK);
     if (!ok) {
       log::warn("facet index load failed; facets come from SQL", {});
       return false;
     }
+    fresh->set_locations(*locations);
     fresh->install_orders(fresh->sorted_orders());
     fresh->version = version;
     fresh->snapshot = *snap;
     fresh->synced_at = std::chrono::steady_clock::now();
     log::info("facet index loaded", {{"rows", fresh->size()}, {"version", version}});
-    std::unique_lock lock(mu_);
-    data_ = std::move(fresh);
+    {
+      std::unique_lock lock(mu_);
+      data_ = std::move(fresh);
+    }
+    // The load's transient memory (result batches, rows, the vectors' old copies as they
+    // grew) is free but kept by malloc; give it back, or RSS keeps ~50 MB more at 1M cars.
+    malloc_trim(0);
     return true;
   }
 
@@ -1384,8 +1473,12 @@ class FacetIndex {
     id_array += '}';
     PQclear(r);
     std::vector<VehicleRow> rows;
+    ok = ok && command_ok(PQexec(c, "set local role anon"), PGRES_COMMAND_OK);
+    // Locations change without a vehicle changing (a city renamed, one closed): every sync
+    // reads them again, a few rows.
+    auto locations = ok ? read_locations(c) : std::nullopt;
+    ok = ok && locations;
     if (ok && !changed.empty()) {
-      ok = command_ok(PQexec(c, "set local role anon"), PGRES_COMMAND_OK);
       std::string select = std::string("select ") + kColumns +
                            " from public.vehicles where visible and id = any($1::uuid[])";
       const char* rows_params[] = {id_array.c_str()};
@@ -1409,6 +1502,7 @@ class FacetIndex {
         if (!still_visible.contains(id)) data_->erase(id);
       }
       for (const auto& row : rows) data_->upsert(row);
+      data_->set_locations(*locations);
       data_->version = version;
       data_->snapshot = *snap;
       data_->synced_at = std::chrono::steady_clock::now();
@@ -1480,6 +1574,23 @@ std::optional<SimilarCandidates> similar_candidates_from_index(const std::string
   auto found = index_for(database_url).with_current(version, similar);
   if (!found) return std::nullopt;
   return std::move(*found);
+}
+
+bool append_public_cards(std::string& out, const std::string& database_url, long long version,
+                         const std::vector<std::string>& ids, const MediaUrls& urls,
+                         const CardExtraMembers& extra) {
+  auto write = [&](const FacetData& d) {
+    out += '[';
+    bool first = true;
+    d.visit_cards(ids, [&](std::size_t i, const CardValues& card) {
+      if (!first) out += ',';
+      first = false;
+      append_card(out, card, urls, extra ? extra(i) : std::string_view{});
+    });
+    out += ']';
+    return true;
+  };
+  return index_for(database_url).with_current(version, write).has_value();
 }
 
 bool facet_index_current(const std::string& database_url, long long version) {

@@ -19,6 +19,7 @@
 // uses it only when that equals the current committed version, otherwise (start-up, the
 // moment right after an edit) the search runs in SQL: always correct.
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "api/inventory_query.hpp"
+#include "api/media_urls.hpp"
 #include "domain/similarity.hpp"
 #include "http/types.hpp"
 
@@ -65,6 +67,16 @@ boost::asio::awaitable<std::optional<IndexAnswer>> search_index(http::Request& r
                                                                 long long version,
                                                                 const InventoryQuery& q,
                                                                 const TextMatches* text = nullptr);
+
+// The public's cards of `ids` (what anon sees: the index's cars and locations were read as
+// anon), written by append_card in the order of `ids`, as a JSON array appended to `out`;
+// `extra(i)`, when given, is the i-th id's extra members. Ids the index does not hold (hidden,
+// gone) are skipped, as the SQL join by ids skips them. False, with `out` untouched, when the
+// index is not current for `version`: then the cards come from SQL (cards_by_ids_sql).
+using CardExtraMembers = std::function<std::string_view(std::size_t)>;
+bool append_public_cards(std::string& out, const std::string& database_url, long long version,
+                         const std::vector<std::string>& ids, const MediaUrls& urls,
+                         const CardExtraMembers& extra = {});
 
 // Whether the index is current for `version` right now (a hint: it may move on).
 bool facet_index_current(const std::string& database_url, long long version);

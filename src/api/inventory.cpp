@@ -102,8 +102,9 @@ struct Listing {
 };
 
 // The search from the index when it is current for the inventory version: PostgreSQL gives
-// only free text's matches (when q is given) and the page's card columns by id. Nullopt
-// when the index is not current (start-up, the moment right after an edit).
+// only free text's matches (when q is given), and staff's cards by id; the public's cards
+// are written from the index too. Nullopt when the index is not current (start-up, the
+// moment right after an edit).
 asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const InventoryQuery& q,
                                                            const MediaUrls& urls) {
   const auto& url = req.services->config.database_url;
@@ -125,12 +126,19 @@ asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const I
               .total = answer->total,
               .facets = std::move(answer->facets_json),
               .facet_source = "index"};
-  if (!answer->page.empty()) {
-    db::Transaction tx(req.services->db, http::db_identity(req), true);
-    db::Query query{cards_by_ids_sql(), {uuid_array_literal(answer->page)}};
-    auto r = co_await tx.query_and_commit(std::move(query));
-    out.cards = CardRenderer(r, 0, urls).array();
+  if (answer->page.empty()) co_return out;
+  // The public's cards from the index's copy (it was read as anon), staff's from SQL; and
+  // from SQL too when the index moved on since it answered.
+  std::string cards;
+  if (req.caller.sees_public_view() &&
+      append_public_cards(cards, url, *version, answer->page, urls)) {
+    out.cards = std::move(cards);
+    co_return out;
   }
+  db::Transaction tx(req.services->db, http::db_identity(req), true);
+  db::Query query{cards_by_ids_sql(), {uuid_array_literal(answer->page)}};
+  auto r = co_await tx.query_and_commit(std::move(query));
+  out.cards = CardRenderer(r, 0, urls).array();
   co_return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/facet_index.hpp"
 #include "api/vehicle_card.hpp"
 
 namespace forecourt::api {
@@ -101,6 +102,20 @@ db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked)
   return db::Query{cards_by_ids_sql(), {uuid_array_literal(ids)}};
 }
 
+namespace {
+
+// `"similarity":0.842` (as printf's %.3f writes it, without printf) into `buffer`.
+std::string_view similarity_member(std::array<char, 40>& buffer, double score) {
+  constexpr std::string_view kKey = "\"similarity\":";
+  std::copy(kKey.begin(), kKey.end(), buffer.begin());
+  auto end = std::to_chars(buffer.data() + kKey.size(), buffer.data() + buffer.size(), score,
+                           std::chars_format::fixed, 3)
+                 .ptr;
+  return {buffer.data(), static_cast<std::size_t>(end - buffer.data())};
+}
+
+}  // namespace
+
 void append_similar_cards(std::string& out, const db::PgResult& cards,
                           const std::vector<domain::SimilarVehicle>& ranked,
                           const MediaUrls& urls) {
@@ -112,25 +127,32 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
     return nullptr;
   };
   const CardRenderer render(cards, 0, urls);
+  std::array<char, 40> similarity{};
   out += '[';
   bool first = true;
   for (int row = 0; row < cards.rows(); ++row) {
     const double* score = score_of(render.id(row));
     if (score == nullptr) continue;
-    // "similarity":0.842, as printf's %.3f writes it, without printf.
-    std::array<char, 40> similarity{};
-    constexpr std::string_view kKey = "\"similarity\":";
-    std::copy(kKey.begin(), kKey.end(), similarity.begin());
-    auto end = std::to_chars(similarity.data() + kKey.size(), similarity.data() + similarity.size(),
-                             *score, std::chars_format::fixed, 3)
-                   .ptr;
     if (!first) out += ',';
     first = false;
-    render.append(
-        out, row,
-        std::string_view(similarity.data(), static_cast<std::size_t>(end - similarity.data())));
+    render.append(out, row, similarity_member(similarity, *score));
   }
   out += ']';
+}
+
+std::optional<std::string> similar_cards_from_index(const std::string& database_url,
+                                                    long long version,
+                                                    const std::vector<domain::SimilarVehicle>& ranked,
+                                                    const MediaUrls& urls) {
+  std::vector<std::string> ids;
+  ids.reserve(ranked.size());
+  for (const auto& r : ranked) ids.push_back(r.id);
+  std::array<char, 40> similarity{};
+  std::string out;
+  out.reserve(ranked.size() * 1024);
+  auto extra = [&](std::size_t i) { return similarity_member(similarity, ranked[i].score); };
+  if (!append_public_cards(out, database_url, version, ids, urls, extra)) return std::nullopt;
+  return out;
 }
 
 }  // namespace forecourt::api

@@ -3,6 +3,7 @@
 // indexed candidate query (nearest prices of the same body type, nearest years of the same
 // make and model; never a scan of the inventory), ranked by domain::rank_similar.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,5 +38,13 @@ db::Query similar_cards_query(const std::vector<domain::SimilarVehicle>& ranked)
 // signed and its similarity score.
 void append_similar_cards(std::string& out, const db::PgResult& cards,
                           const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls);
+
+// The same array written from the search index's copy of the public's cards, without a read
+// (facet_index.hpp append_public_cards); nullopt when the index is not current for `version`.
+// Only for callers who see what the public sees (http::Caller::sees_public_view).
+std::optional<std::string> similar_cards_from_index(const std::string& database_url,
+                                                    long long version,
+                                                    const std::vector<domain::SimilarVehicle>& ranked,
+                                                    const MediaUrls& urls);
 
 }  // namespace forecourt::api

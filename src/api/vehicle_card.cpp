@@ -71,10 +71,11 @@ enum Col : int {
 };
 static_assert(kCardColumns.size() == Col::column_count);
 
-std::int64_t to_cents(std::string_view cents_text) {
-  std::int64_t cents = 0;
-  std::from_chars(cents_text.data(), cents_text.data() + cents_text.size(), cents);
-  return cents;
+// An integer column's text (PostgreSQL's own output: always well formed).
+std::int64_t to_integer(std::string_view text) {
+  std::int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
 }
 
 }  // namespace
@@ -117,122 +118,137 @@ bool CardRenderer::has_card(int row) const { return !rows_.is_null(row, first_ +
 
 std::string_view CardRenderer::id(int row) const { return rows_.text(row, first_ + Col::id); }
 
+CardValues CardRenderer::values(int row) const {
+  auto null = [&](int column) { return rows_.is_null(row, first_ + column); };
+  auto text = [&](int column) { return rows_.text(row, first_ + column); };
+  auto optional_text = [&](int column) -> std::optional<std::string_view> {
+    if (null(column)) return std::nullopt;
+    return text(column);
+  };
+  auto integer = [&](int column) { return to_integer(text(column)); };
+  auto optional_integer = [&](int column) -> std::optional<std::int64_t> {
+    if (null(column)) return std::nullopt;
+    return integer(column);
+  };
+  CardValues card{.id = text(Col::id),
+                  .title = text(Col::title),
+                  .price_current_cents = integer(Col::price_current),
+                  .price_list_cents = optional_integer(Col::price_list),
+                  .price_previous_cents = optional_integer(Col::price_previous),
+                  .year = integer(Col::year),
+                  .mileage = integer(Col::mileage),
+                  .make = text(Col::make),
+                  .model = text(Col::model),
+                  .fuel = text(Col::fuel),
+                  .transmission = text(Col::transmission),
+                  .condition = text(Col::condition),
+                  .body_type = text(Col::body_type),
+                  .trim = optional_text(Col::trim),
+                  .drivetrain = optional_text(Col::drivetrain),
+                  .color_ext = optional_text(Col::color_ext),
+                  .hero_image_path = optional_text(Col::hero_image_path),
+                  .doors = optional_integer(Col::doors),
+                  .seats = optional_integer(Col::seats),
+                  .is_special = text(Col::is_special) == "t",
+                  .is_featured = text(Col::is_featured) == "t"};
+  if (!null(Col::location_id))
+    card.location = CardValues::Location{.id = text(Col::location_id),
+                                         .city = text(Col::location_city),
+                                         .state = text(Col::location_state)};
+  return card;
+}
+
 namespace {
 
-// One card's JSON, member by member, in spec §14's order, through json_text::Writer; the
-// value writers read the row's card columns.
-class CardWriter {
- public:
-  CardWriter(std::string& out, const db::PgResult& rows, int row, int first)
-      : w_(out), rows_(rows), row_(row), first_(first) {
-    w_.begin_object();
+// Writers of the card's kinds of value, over json_text::Writer: an absent value is null.
+void optional_string(json_text::Writer& w, std::string_view key,
+                     const std::optional<std::string_view>& value) {
+  w.key(key);
+  if (value) {
+    w.string(*value);
+  } else {
+    w.null();
   }
-
-  [[nodiscard]] bool null(int column) const { return rows_.is_null(row_, first_ + column); }
-  [[nodiscard]] std::string_view text(int column) const {
-    return rows_.text(row_, first_ + column);
+}
+void optional_integer(json_text::Writer& w, std::string_view key,
+                      const std::optional<std::int64_t>& value) {
+  w.key(key);
+  if (value) {
+    w.integer(*value);
+  } else {
+    w.null();
   }
-  [[nodiscard]] bool flag(int column) const { return text(column) == "t"; }
-
-  void string(std::string_view key, int column) {
-    w_.key(key);
-    if (null(column)) {
-      w_.null();
-    } else {
-      w_.string(text(column));
-    }
+}
+void money(json_text::Writer& w, std::string_view key, const std::optional<std::int64_t>& cents) {
+  w.key(key);
+  if (cents) {
+    w.raw(domain::format_money(domain::Cents{*cents}));
+  } else {
+    w.null();
   }
-  void number(std::string_view key, int column) {  // int columns: their text is JSON
-    w_.key(key).raw(null(column) ? std::string_view("null") : text(column));
-  }
-  void money(std::string_view key, int column, bool shown = true) {
-    w_.key(key);
-    if (null(column) || !shown) {
-      w_.null();
-    } else {
-      w_.raw(domain::format_money(domain::Cents{to_cents(text(column))}));
-    }
-  }
-  void boolean(std::string_view key, bool value) { w_.key(key).boolean(value); }
-  void url(std::string_view key, const std::string& signed_url) {
-    w_.key(key);
-    if (signed_url.empty()) {
-      w_.null();
-    } else {
-      w_.string(signed_url);
-    }
-  }
-  void open(std::string_view key) { w_.key(key).begin_object(); }
-  void end() { w_.end_object(); }
-  void badges(std::initializer_list<std::pair<bool, std::string_view>> badges) {
-    w_.key("badges").begin_array();
-    for (const auto& [on, name] : badges) {
-      if (on) w_.string(name);
-    }
-    w_.end_array();
-  }
-  void null_value(std::string_view key) { w_.key(key).null(); }
-  // `extra_members`: "\"a\":1,\"b\":2" (no braces), added after the card's own.
-  void close(std::string_view extra_members) {
-    if (!extra_members.empty()) w_.out().append(",").append(extra_members);
-    w_.end_object();
-  }
-
- private:
-  json_text::Writer w_;
-  const db::PgResult& rows_;
-  int row_;
-  int first_;
-};
+}
 
 }  // namespace
 
-void CardRenderer::append(std::string& out, int row, std::string_view extra_members) const {
-  CardWriter w(out, rows_, row, first_);
-  const auto condition = w.text(Col::condition);
+void append_card(std::string& out, const CardValues& card, const MediaUrls& urls,
+                 std::string_view extra_members) {
+  json_text::Writer w(out);
+  w.begin_object();
+  const bool is_new = card.condition == "new";
+  const bool is_certified = card.condition == "cpo";
   // The previous price only when it dropped (a raise is not shown as a former price).
-  const bool dropped = !w.null(Col::price_previous) &&
-                       to_cents(w.text(Col::price_previous)) > to_cents(w.text(Col::price_current));
-  w.string("id", Col::id);
-  w.string("title", Col::title);
-  w.money("price_current", Col::price_current);
-  w.money("price_list", Col::price_list);
-  w.money("previous_price", Col::price_previous, dropped);
-  w.number("year", Col::year);
-  w.string("make", Col::make);
-  w.string("model", Col::model);
-  w.string("trim", Col::trim);
-  w.number("mileage", Col::mileage);
-  w.string("fuel", Col::fuel);
-  w.string("transmission", Col::transmission);
-  w.string("condition", Col::condition);
-  w.url("media_hero_url",
-        w.null(Col::hero_image_path) ? std::string() : urls_.url(w.text(Col::hero_image_path)));
-  w.open("quick_specs");
-  w.string("body_type", Col::body_type);
-  w.string("drivetrain", Col::drivetrain);
-  w.string("color", Col::color_ext);
-  w.number("doors", Col::doors);
-  w.number("seats", Col::seats);
-  w.end();
-  w.boolean("is_new", condition == "new");
-  w.boolean("is_certified", condition == "cpo");
-  w.boolean("is_special", w.flag(Col::is_special));
-  w.badges({{condition == "new", "New"},
-            {condition == "cpo", "CPO"},
-            {w.flag(Col::is_special), "Special"},
-            {dropped, "Price Drop"},
-            {w.flag(Col::is_featured), "Featured"}});
-  if (w.null(Col::location_id)) {
-    w.null_value("location");
+  const bool dropped =
+      card.price_previous_cents && *card.price_previous_cents > card.price_current_cents;
+  w.key("id").string(card.id);
+  w.key("title").string(card.title);
+  money(w, "price_current", card.price_current_cents);
+  money(w, "price_list", card.price_list_cents);
+  money(w, "previous_price", dropped ? card.price_previous_cents : std::nullopt);
+  w.key("year").integer(card.year);
+  w.key("make").string(card.make);
+  w.key("model").string(card.model);
+  optional_string(w, "trim", card.trim);
+  w.key("mileage").integer(card.mileage);
+  w.key("fuel").string(card.fuel);
+  w.key("transmission").string(card.transmission);
+  w.key("condition").string(card.condition);
+  w.key("media_hero_url");
+  if (card.hero_image_path) {
+    w.string(urls.url(*card.hero_image_path));
   } else {
-    w.open("location");
-    w.string("id", Col::location_id);
-    w.string("city", Col::location_city);
-    w.string("state", Col::location_state);
-    w.end();
+    w.null();
   }
-  w.close(extra_members);
+  w.key("quick_specs").begin_object();
+  w.key("body_type").string(card.body_type);
+  optional_string(w, "drivetrain", card.drivetrain);
+  optional_string(w, "color", card.color_ext);
+  optional_integer(w, "doors", card.doors);
+  optional_integer(w, "seats", card.seats);
+  w.end_object();
+  w.key("is_new").boolean(is_new);
+  w.key("is_certified").boolean(is_certified);
+  w.key("is_special").boolean(card.is_special);
+  w.key("badges").begin_array();
+  for (const auto& [on, name] : {std::pair{is_new, "New"},
+                                 {is_certified, "CPO"},
+                                 {card.is_special, "Special"},
+                                 {dropped, "Price Drop"},
+                                 {card.is_featured, "Featured"}}) {
+    if (on) w.string(name);
+  }
+  w.end_array();
+  w.key("location");
+  if (card.location) {
+    w.begin_object();
+    w.key("id").string(card.location->id);
+    w.key("city").string(card.location->city);
+    w.key("state").string(card.location->state);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  if (!extra_members.empty()) w.out().append(",").append(extra_members);
+  w.end_object();
 }
 
 std::string CardRenderer::array() const {

@@ -19,6 +19,8 @@
 // numeric(12,2) renders them ("19500.00"): exact, with no trip through a double.
 // Money: JSON numbers in US dollars with two decimals, as in spec §14 ("price_current": 19500).
 #include <boost/json/value.hpp>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +49,29 @@ std::string_view cards_by_ids_sql();
 // Its $1: the ids (uuid text) as a uuid[] literal, "{id,id,...}".
 std::string uuid_array_literal(const std::vector<std::string>& ids);
 
+// A card's values, wherever they come from: a result's card columns (CardRenderer) or the
+// search index's copy of the visible inventory (facet_index.hpp append_public_cards). Both
+// write through append_card, so a card reads the same from either. Views into the source.
+struct CardValues {
+  struct Location {
+    std::string_view id, city, state;
+  };
+  std::string_view id, title;
+  std::int64_t price_current_cents = 0;
+  std::optional<std::int64_t> price_list_cents, price_previous_cents;
+  std::int64_t year = 0, mileage = 0;
+  std::string_view make, model, fuel, transmission, condition, body_type;  // NOT NULL columns
+  std::optional<std::string_view> trim, drivetrain, color_ext, hero_image_path;
+  std::optional<std::int64_t> doors, seats;
+  bool is_special = false, is_featured = false;
+  std::optional<Location> location;  // null when the car has none, or it is not visible
+};
+
+// One card object in spec §14's order, with the hero's signed URL; `extra_members`
+// ("\"k\":v,...", may be empty) go in before its '}'.
+void append_card(std::string& out, const CardValues& card, const MediaUrls& urls,
+                 std::string_view extra_members = {});
+
 // Step 2: the cards of a result whose card columns start at `first_column`. A row whose
 // card id is null holds no card (a statement's row of totals when its page is empty).
 class CardRenderer {
@@ -56,8 +81,11 @@ class CardRenderer {
 
   [[nodiscard]] bool has_card(int row) const;
   [[nodiscard]] std::string_view id(int row) const;
+  [[nodiscard]] CardValues values(int row) const;
   // One card object; `extra_members` ("\"k\":v,...", may be empty) go in before its '}'.
-  void append(std::string& out, int row, std::string_view extra_members = {}) const;
+  void append(std::string& out, int row, std::string_view extra_members = {}) const {
+    append_card(out, values(row), urls_, extra_members);
+  }
   // Every row's card, in row order: a JSON array.
   [[nodiscard]] std::string array() const;
 

@@ -3,8 +3,10 @@
 // carries its specs, media, price history, review summary and booked test drives as triggers
 // keep them (public.vehicle_page_parts); the handler adds what needs C++ (signed media URLs,
 // payment estimates, test-drive slots, schema.org JSON-LD). Similar cars are ranked before
-// the read, from the facet index's candidates, so their cards ride in the same round trip;
-// without a current index, PostgreSQL reads the candidates and the cards take a second trip.
+// the read, from the facet index's candidates, and the public's cards of them are written
+// from the index's copy (index_cards.hpp), so the round trip reads the vehicle alone; staff's
+// cards ride in the same round trip. Without a current index, PostgreSQL reads the
+// candidates and the cards take a second trip.
 #include <array>
 #include <boost/json.hpp>
 #include <charconv>
@@ -374,15 +376,14 @@ std::string base_url(const Request& req) {
 // The whole page: the vehicle row PostgreSQL rendered, with the computed sections added to
 // it, written into `body` (one buffer: the page is ~20 KB and was copied whole four times).
 void write_page(std::string& body, const db::PgResult& vehicle, std::string_view id,
-                domain::Cents price, const db::PgResult& similar_cards,
-                const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls,
+                domain::Cents price, std::string_view similar_cards, const MediaUrls& urls,
                 std::chrono::system_clock::time_point now, const std::string& base) {
   body.reserve(body.size() + vehicle.text(0, "vehicle").size() + 16384);
   auto w = json_text::reopen_object(body, vehicle.text(0, "vehicle"));
   auto image_urls = write_media(w.key("media"), vehicle.text(0, "media"), urls);
   w.key("price_history").raw(vehicle.text(0, "price_history"));
   w.key("reviews").raw(vehicle.text(0, "reviews"));
-  append_similar_cards(w.key("similar_vehicles").raw_value(), similar_cards, ranked, urls);
+  w.key("similar_vehicles").raw(similar_cards);
   write_financing(w.key("financing"), price);
   write_availability(w.key("availability"), vehicle, now);
   std::array<unsigned char, 8192> arena;  // the JSON-LD's objects: no heap allocation
@@ -403,35 +404,44 @@ struct SectionReads {
   }
 };
 
+// The similar cars as far as the search index gives them before any read: ranked when it is
+// current and holds the car, and their cards too when the caller sees what the public sees
+// (the index's copy is anon's).
+struct SimilarFromIndex {
+  std::optional<std::vector<domain::SimilarVehicle>> ranked;
+  std::optional<std::string> cards;  // JSON array
+};
+
+SimilarFromIndex similar_from_index(const Request& req, const std::string& id, std::size_t limit,
+                                    const MediaUrls& urls) {
+  const auto& url = req.services->config.database_url;
+  auto version = committed_inventory_version(url);
+  if (!version) return {};
+  auto found = similar_candidates_from_index(url, *version, id, limit);
+  if (!found) return {};
+  SimilarFromIndex out;
+  out.ranked = domain::rank_similar(found->target, found->candidates, limit);
+  if (req.caller.sees_public_view())
+    out.cards = similar_cards_from_index(url, *version, *out.ranked, urls);
+  return out;
+}
+
 // The vehicle row comes first (index 0), with the media and price history the /media and
-// /price-history sections need. With `ranked` (similar cars ranked from the facet
-// index before any read) the winners' cards ride along; otherwise the candidates are read
-// and ranked, and their cards take a second round trip.
-SectionReads reads_for(Section section, const std::string& id,
-                       const std::vector<domain::SimilarVehicle>* ranked) {
+// /price-history sections need. With the similar cars ranked from the index but their cards
+// not written from it, the winners' cards ride along; without a ranking the candidates are
+// read and ranked, and their cards take a second round trip.
+SectionReads reads_for(Section section, const std::string& id, const SimilarFromIndex& similar) {
   SectionReads r;
   r.add(db::Query{kVehicleSql, {id}});
   bool page = section == Section::page;
   if (page || section == Section::similar) {
-    if (ranked == nullptr) {
+    if (!similar.ranked) {
       r.candidates = r.add(db::Query{similar_candidates_sql(), {id}});
-    } else if (!ranked->empty()) {
-      r.cards = r.add(similar_cards_query(*ranked));
+    } else if (!similar.cards && !similar.ranked->empty()) {
+      r.cards = r.add(similar_cards_query(*similar.ranked));
     }
   }
   return r;
-}
-
-// The similar cars ranked from the facet index when it is current and holds the car.
-std::optional<std::vector<domain::SimilarVehicle>> ranked_from_index(Request& req,
-                                                                     const std::string& id,
-                                                                     std::size_t limit) {
-  const auto& url = req.services->config.database_url;
-  auto version = committed_inventory_version(url);
-  if (!version) return std::nullopt;
-  auto found = similar_candidates_from_index(url, *version, id, limit);
-  if (!found) return std::nullopt;
-  return domain::rank_similar(found->target, found->candidates, limit);
 }
 
 // The response body of one section, or nullopt when the caller may not see the vehicle.
@@ -440,9 +450,11 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
                                                        std::size_t similar_limit) {
   bool ranks_similar = section == Section::page || section == Section::similar;
   std::size_t limit = section == Section::page ? kSimilarOnPage : similar_limit;
-  std::optional<std::vector<domain::SimilarVehicle>> ranked;
-  if (ranks_similar) ranked = ranked_from_index(req, id, limit);
-  auto reads = reads_for(section, id, ranked ? &*ranked : nullptr);
+  const auto now = std::chrono::system_clock::now();
+  const MediaUrls urls(req.services->url_signer, base_url(req), now);
+  SimilarFromIndex similar;
+  if (ranks_similar) similar = similar_from_index(req, id, limit, urls);
+  auto reads = reads_for(section, id, similar);
   // Each read is a read-only transaction of one round trip, which the pool may send along
   // with other requests' (PgPool::run_segment).
   std::vector<db::PgResult> results;
@@ -456,8 +468,9 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
   const auto& vehicle = at(0);
   if (vehicle.empty()) co_return std::nullopt;
   const auto target = vehicle_features(vehicle, 0);
-  db::PgResult similar_cards;
-  if (reads.cards >= 0) similar_cards = std::move(at(reads.cards));
+  db::PgResult similar_rows;
+  if (reads.cards >= 0) similar_rows = std::move(at(reads.cards));
+  auto& ranked = similar.ranked;
   if (reads.candidates >= 0) {
     // Without the index: rank the candidates read, then render the winners' cards in a
     // second read (it filters on visibility itself, so a later snapshot is harmless).
@@ -465,13 +478,17 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
     if (!ranked->empty()) {
       db::Transaction tx(req.services->db, http::db_identity(req), true);
       db::Query cards = similar_cards_query(*ranked);  // named: g++ 12 and co_await temporaries
-      similar_cards = co_await tx.query_and_commit(std::move(cards));
+      similar_rows = co_await tx.query_and_commit(std::move(cards));
     }
   }
-  if (!ranked) ranked.emplace();
+  std::string similar_cards = "[]";  // none in the /media and /price-history sections
+  if (similar.cards) {
+    similar_cards = std::move(*similar.cards);
+  } else if (ranked) {
+    similar_cards.clear();
+    append_similar_cards(similar_cards, similar_rows, *ranked, urls);
+  }
 
-  const auto now = std::chrono::system_clock::now();
-  const MediaUrls urls(req.services->url_signer, base_url(req), now);
   std::string body = "{\"data\":";
   switch (section) {
     case Section::media: {
@@ -483,10 +500,10 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
       body += vehicle.text(0, "price_history");
       break;
     case Section::similar:
-      append_similar_cards(body, similar_cards, *ranked, urls);
+      body += similar_cards;
       break;
     case Section::page:
-      write_page(body, vehicle, id, target.price, similar_cards, *ranked, urls, now, base_url(req));
+      write_page(body, vehicle, id, target.price, similar_cards, urls, now, base_url(req));
       break;
   }
   body += '}';
@@ -500,9 +517,7 @@ asio::awaitable<std::optional<std::string>> build_body(Request& req, Section sec
 // the public sees is cached: staff may see hidden cars and get their pages built fresh.
 constexpr std::chrono::seconds kVehicleTtl{120};
 
-bool cacheable(const Request& req) {
-  return req.caller.app_role == "anonymous" || req.caller.app_role == "customer";
-}
+bool cacheable(const Request& req) { return req.caller.sees_public_view(); }
 
 // The body of a section, or 404: what the cache runs on a miss. `id` by value on purpose:
 // a coroutine must own what it reads after its first suspension.

@@ -31,6 +31,12 @@ struct Caller {
   std::string user_id;                             // auth.uid(), empty for anon
   std::string aal;                                 // aal1 | aal2
   std::string claims_json = R"({"role":"anon"})";  // request.jwt.claims
+
+  // Sees exactly what an anonymous visitor sees of the inventory (RLS lets staff see more):
+  // such responses may be shared, and written from what was read as anon.
+  [[nodiscard]] bool sees_public_view() const {
+    return app_role == "anonymous" || app_role == "customer";
+  }
 };
 
 // Validated parameter values by name (path, query and header parameters of the route).

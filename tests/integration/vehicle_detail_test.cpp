@@ -8,11 +8,13 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
 
 #include "api/similar_vehicles.hpp"
+#include "auth/jwt.hpp"
 #include "cli/pg_blocking.hpp"
 #include "domain/money.hpp"
 #include "domain/payment.hpp"
@@ -587,6 +589,145 @@ TEST_F(VehicleDetail, CompactViewKeepsTheEssentials) {
 }
 
 // Redis unreachable or caching off: every page still comes from PostgreSQL, correct.
+// The public's cards (anon, customers) are written from the search index's copy of the
+// inventory (index_cards.hpp); staff's come from SQL (cards_by_ids_sql). They must read the
+// same, byte for byte but the URL signatures: as loaded, and after edits of every column a
+// card shows (trim and so title, list and current price and so the previous price and the
+// drop badge, doors, seats, featured, the hero image by another path, the location's city)
+// once the index has caught up. A closed location's cars show the public no location (RLS
+// hides it) and staff theirs.
+TEST_F(VehicleDetail, PublicCardsFromTheIndexReadAsSqlCards) {
+  ServerProcess server({{"CACHE_ENABLED", "false"},  // every answer built, none replayed
+                        {"SUPABASE_JWT_SECRET", kTestJwtSecret},
+                        {"SUPABASE_ANON_KEY", kTestAnonKey}});
+  const std::map<std::string, std::string> staff{
+      {"Authorization", "Bearer " + auth::sign_hs256(json::object{{"sub", kSeedStaffId},
+                                                                  {"aud", "authenticated"},
+                                                                  {"role", "authenticated"},
+                                                                  {"aal", "aal1"},
+                                                                  {"session_id", "6d7c1f1e-0000-4000-8000-00000000000a"},
+                                                                  {"iat", unix_now()},
+                                                                  {"exp", unix_now() + 3600}},
+                                                     kTestJwtSecret)}};
+  static int fresh_page = 900;
+  auto wait_for_index = [&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the NOTIFY of an edit
+    for (int i = 0; i < 200; ++i) {
+      auto r = http_get(server.port(), "/inventory/search?page_size=1&page=" +
+                                           std::to_string(++fresh_page));
+      if (json::parse(r.body).at("meta").at("facet_source").as_string() == "index") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "the facet index did not catch up";
+  };
+  auto unsigned_body = [](std::string body) {  // signatures carry the second they were made
+    static const std::regex token("token=[^\"]*");
+    return std::regex_replace(body, token, "token=");
+  };
+  auto cards = [&](const std::string& path, const std::map<std::string, std::string>& headers) {
+    auto r = http_get(server.port(), path, headers);
+    EXPECT_EQ(r.status, 200) << path << " " << r.body;
+    return unsigned_body(r.body);
+  };
+  auto similar_ids = [&](const std::string& id) {
+    std::vector<std::string> ids;
+    auto doc = json::parse(cards("/vehicles/" + id + "/similar?limit=24", {}));
+    for (const auto& card : doc.at("data").as_array()) ids.emplace_back(card.at("id").as_string());
+    return ids;
+  };
+  auto picks = admin_->rows(
+      "select v.id::text from public.vehicles v join public.locations l on l.id = v.location_id "
+      "where v.visible and l.is_active order by md5(v.id::text) limit 6");
+  ASSERT_EQ(picks.size(), 6U);
+  const std::string page_car = picks[0][0];
+  auto expect_same = [&](const std::string& when) {
+    for (const auto& pick : picks) {
+      const std::string path = "/vehicles/" + pick[0] + "/similar?limit=24";
+      EXPECT_EQ(cards(path, {}), cards(path, staff)) << path << " " << when;
+    }
+    auto public_page = json::parse(cards("/vehicles/" + page_car, {}));
+    auto staff_page = json::parse(cards("/vehicles/" + page_car, staff));
+    EXPECT_EQ(public_page.at("data").at("similar_vehicles"),
+              staff_page.at("data").at("similar_vehicles"))
+        << when;
+  };
+  wait_for_index();
+  expect_same("as loaded");
+
+  // Three of the first car's neighbours get edits the ranking does not see (it reads price,
+  // year, body type, make, model and mileage; the price moves by a cent).
+  auto near = similar_ids(page_car);
+  ASSERT_GE(near.size(), 3U);
+  const std::string a = near[0], b = near[1], c = near[2];
+  auto before = admin_->rows(
+      "select coalesce(trim, ''), coalesce(price_list::text, ''), price_current::text, "
+      "coalesce(price_previous::text, ''), coalesce(price_changed_at::text, ''), "
+      "coalesce(doors::text, ''), coalesce(seats::text, ''), is_featured::text, "
+      "coalesce(featured_position::text, '') "
+      "from public.vehicles where id = $1",
+      {a})[0];
+  admin_->exec_params(
+      "update public.vehicles set trim = 'Edition \"1\"', price_list = 99999.99, "
+      "price_current = price_current - 0.01, doors = null, seats = 9, is_featured = true, "
+      "featured_position = 9999 where id = $1",
+      {a});
+  auto hero = admin_->rows(
+      "select id::text, path from public.vehicle_media where vehicle_id = $1 and kind = 'image' "
+      "order by position limit 1",
+      {b});
+  ASSERT_EQ(hero.size(), 1U) << "every seeded car has images";
+  admin_->exec_params("update public.vehicle_media set path = 'vehicle-media/shared/hero.jpg' "
+                      "where id = $1",
+                      {hero[0][0]});
+  auto location = admin_->rows(
+      "select l.id::text, l.city from public.locations l join public.vehicles v "
+      "on v.location_id = l.id where v.id = $1",
+      {c});
+  ASSERT_EQ(location.size(), 1U);
+  admin_->exec_params("update public.locations set city = 'Nouvelle Ville' where id = $1",
+                      {location[0][0]});
+  wait_for_index();
+  auto edited = similar_ids(page_car);
+  for (const auto& id : {a, b, c})
+    EXPECT_NE(std::find(edited.begin(), edited.end(), id), edited.end()) << id << " still near";
+  auto public_cards = cards("/vehicles/" + page_car + "/similar?limit=24", {});
+  EXPECT_NE(public_cards.find("Edition \\\"1\\\""), std::string::npos);
+  EXPECT_NE(public_cards.find("Nouvelle Ville"), std::string::npos);
+  EXPECT_NE(public_cards.find("vehicle-media/shared/hero.jpg"), std::string::npos);
+  expect_same("after the edits");
+
+  // A closed location: the public's cards lose it, staff's keep it.
+  admin_->exec_params("update public.locations set is_active = false where id = $1",
+                      {location[0][0]});
+  wait_for_index();
+  auto card_location = [&](const std::map<std::string, std::string>& headers) {
+    auto doc = json::parse(cards("/vehicles/" + page_car + "/similar?limit=24", headers));
+    for (const auto& card : doc.at("data").as_array()) {
+      if (card.at("id").as_string() == c) return json::serialize(card.at("location"));
+    }
+    return std::string("absent");
+  };
+  EXPECT_EQ(card_location({}), "null");
+  EXPECT_NE(card_location(staff).find("Nouvelle Ville"), std::string::npos);
+
+  admin_->exec_params("update public.locations set is_active = true, city = $2 where id = $1",
+                      {location[0][0], location[0][1]});
+  admin_->exec_params("update public.vehicle_media set path = $2 where id = $1",
+                      {hero[0][0], hero[0][1]});
+  admin_->exec_params(
+      "update public.vehicles set trim = nullif($2, ''), price_list = nullif($3, '')::numeric, "
+      "price_current = $4::numeric, doors = nullif($5, '')::smallint, "
+      "seats = nullif($6, '')::smallint, is_featured = $7::boolean, "
+      "featured_position = nullif($8, '')::int where id = $1",
+      {a, before[0], before[1], before[2], before[5], before[6], before[7], before[8]});
+  admin_->exec_params(  // what the price trigger set, as it was
+      "update public.vehicles set price_previous = nullif($2, '')::numeric, "
+      "price_changed_at = nullif($3, '')::timestamptz where id = $1",
+      {a, before[3], before[4]});
+  wait_for_index();
+  expect_same("after the edits were undone");
+}
+
 TEST_F(VehicleDetail, ServedWithoutRedisAndWithCachesOff) {
   std::map<std::string, std::string> redis_down{
       {"REDIS_URL", "redis://127.0.0.1:" + std::to_string(free_port())}};
