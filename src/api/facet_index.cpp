@@ -1419,7 +1419,7 @@ class FacetIndex {
       if (n == 0) break;
     }
     auto locations = ok ? read_locations(c) : std::nullopt;
-    ok = locations && command_ok(PQexec(c, "commit"), PGRES_COMMAND_OK);
+    ok = locations.has_value() && command_ok(PQexec(c, "commit"), PGRES_COMMAND_OK);
     if (!ok) {
       log::warn("facet index load failed; facets come from SQL", {});
       return false;
@@ -1477,7 +1477,7 @@ class FacetIndex {
     // Locations change without a vehicle changing (a city renamed, one closed): every sync
     // reads them again, a few rows.
     auto locations = ok ? read_locations(c) : std::nullopt;
-    ok = ok && locations;
+    ok = ok && locations.has_value();
     if (ok && !changed.empty()) {
       std::string select = std::string("select ") + kColumns +
                            " from public.vehicles where visible and id = any($1::uuid[])";

@@ -1,7 +1,9 @@
 #pragma once
 // An in-memory search index over the visible inventory, so /inventory/search can count its
 // disjunctive facets and pick its page without reading every matching car in PostgreSQL per
-// request (measured in bench/README.md); PostgreSQL then renders only the page's cards, by id.
+// request (measured in bench/README.md). It also keeps what a card shows (index_cards.hpp), so
+// the public's cards (a search page's, a vehicle page's similar cars) are written from it
+// without a read; staff's cards are read by id (they may see more under RLS).
 //
 // Layout: one slot per visible car; per facet dimension a code column and one bitmap per
 // value (bit = slot), plus the raw year/price/mileage/created_at and id for range filters
