@@ -431,6 +431,9 @@ using SlotOrders = std::array<std::vector<std::uint32_t>, kKeptOrders>;
 class FacetData {
  public:
   long long version = -1;  // committed inventory version this data is current for
+  // Which state of the data (FacetIndex counts them): slots handed out name the same cars
+  // while it is unchanged (IndexCars).
+  std::uint64_t generation = 0;
   std::string snapshot;    // pg_current_snapshot() of the last read (the change feed's cursor)
   std::chrono::steady_clock::time_point synced_at;
 
@@ -565,18 +568,15 @@ class FacetData {
   void set_locations(const std::vector<LocationLabel>& locations) {
     cards_.set_locations(locations);
   }
-  // The card of each of `ids` the index holds, in order: visit(i, card) for the i-th id.
-  // The card's views live until the next call.
+  // The card of each slot, in order: visit(i, card) for the i-th. The card's views live
+  // until the next call.
   template <class Visit>
-  void visit_cards(const std::vector<std::string>& ids, const Visit& visit) const {
+  void visit_cards(const std::vector<std::uint32_t>& slots, const Visit& visit) const {
     std::string id_text;
     std::string hero;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      auto id = parse_uuid(ids[i]);
-      auto it = id ? slot_of_.find(*id) : slot_of_.end();
-      if (it == slot_of_.end()) continue;
-      id_text = uuid_text(*id);
-      visit(i, card_values(it->second, id_text, hero));
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      id_text = uuid_text(id_[slots[i]]);
+      visit(i, card_values(slots[i], id_text, hero));
     }
   }
 
@@ -781,7 +781,7 @@ class Pager {
     for (const auto& k : q.sort) keys_.push_back({*order_by(k.key), k.descending});
   }
 
-  std::vector<std::string> page(const Bitmap& all, long long total) const {
+  std::vector<std::uint32_t> page(const Bitmap& all, long long total) const {
     long long limit = q_.page_limit();
     if (limit <= 0 || total <= 0) return {};
     auto want = static_cast<std::size_t>(q_.offset() + limit);
@@ -794,11 +794,11 @@ class Pager {
       std::nth_element(rows.begin(), end, rows.end(), before);
       std::sort(rows.begin(), end, before);
     }
-    std::vector<std::string> ids;
+    std::vector<std::uint32_t> slots;
     for (std::size_t i = static_cast<std::size_t>(q_.offset()); i < std::min(want, rows.size());
          ++i)
-      ids.push_back(uuid_text(d_.id(rows[i].slot)));
-    return ids;
+      slots.push_back(rows[i].slot);
+    return slots;
   }
 
  private:
@@ -989,7 +989,9 @@ class Counter {
     }
     out.total = popcount(all.w.data(), words_);
     out.facets_json = to_json(counts);
-    out.page = Pager(d_, q_, text != nullptr ? &relevance : nullptr).page(all, out.total);
+    out.page_cars = {d_.generation,
+                     Pager(d_, q_, text != nullptr ? &relevance : nullptr).page(all, out.total)};
+    for (std::uint32_t slot : out.page_cars.slots) out.page.push_back(uuid_text(d_.id(slot)));
     return out;
   }
 
@@ -1281,8 +1283,11 @@ std::optional<SimilarCandidates> FacetData::similar(const std::array<std::uint8_
   SimilarFinder finder(*this, it->second);
   SimilarCandidates out;
   out.target = finder.features(it->second);
-  for (std::uint32_t s : finder.best(finder.candidates(), out.target, limit))
+  out.candidate_cars.generation = generation;
+  for (std::uint32_t s : finder.best(finder.candidates(), out.target, limit)) {
     out.candidates.push_back(finder.features(s));
+    out.candidate_cars.slots.push_back(s);
+  }
   return out;
 }
 
@@ -1332,6 +1337,14 @@ class FacetIndex {
       -> std::optional<std::invoke_result_t<F, const FacetData&>> {
     std::shared_lock lock(mu_);
     if (!data_ || data_->version != version) return std::nullopt;
+    return f(*data_);
+  }
+  // The same when the data is still in the state `generation` (IndexCars).
+  template <class F>
+  auto with_generation(std::uint64_t generation, const F& f) const
+      -> std::optional<std::invoke_result_t<F, const FacetData&>> {
+    std::shared_lock lock(mu_);
+    if (!data_ || data_->generation != generation) return std::nullopt;
     return f(*data_);
   }
 
@@ -1426,6 +1439,7 @@ class FacetIndex {
     }
     fresh->set_locations(*locations);
     fresh->install_orders(fresh->sorted_orders());
+    fresh->generation = ++generations_;
     fresh->version = version;
     fresh->snapshot = *snap;
     fresh->synced_at = std::chrono::steady_clock::now();
@@ -1503,6 +1517,7 @@ class FacetIndex {
       }
       for (const auto& row : rows) data_->upsert(row);
       data_->set_locations(*locations);
+      data_->generation = ++generations_;
       data_->version = version;
       data_->snapshot = *snap;
       data_->synced_at = std::chrono::steady_clock::now();
@@ -1524,6 +1539,7 @@ class FacetIndex {
   PGconn* conn_ = nullptr;  // the index thread's own connection
   mutable std::shared_mutex mu_;
   std::unique_ptr<FacetData> data_;
+  std::uint64_t generations_ = 0;  // states of data_ so far (only the index thread counts)
   std::jthread thread_;  // last: starts once the members above exist
 };
 
@@ -1576,13 +1592,12 @@ std::optional<SimilarCandidates> similar_candidates_from_index(const std::string
   return std::move(*found);
 }
 
-bool append_public_cards(std::string& out, const std::string& database_url, long long version,
-                         const std::vector<std::string>& ids, const MediaUrls& urls,
-                         const CardExtraMembers& extra) {
+bool append_public_cards(std::string& out, const std::string& database_url, const IndexCars& cars,
+                         const MediaUrls& urls, const CardExtraMembers& extra) {
   auto write = [&](const FacetData& d) {
     out += '[';
     bool first = true;
-    d.visit_cards(ids, [&](std::size_t i, const CardValues& card) {
+    d.visit_cards(cars.slots, [&](std::size_t i, const CardValues& card) {
       if (!first) out += ',';
       first = false;
       append_card(out, card, urls, extra ? extra(i) : std::string_view{});
@@ -1590,7 +1605,7 @@ bool append_public_cards(std::string& out, const std::string& database_url, long
     out += ']';
     return true;
   };
-  return index_for(database_url).with_current(version, write).has_value();
+  return index_for(database_url).with_generation(cars.generation, write).has_value();
 }
 
 bool facet_index_current(const std::string& database_url, long long version) {

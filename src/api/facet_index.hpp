@@ -21,6 +21,7 @@
 // uses it only when that equals the current committed version, otherwise (start-up, the
 // moment right after an edit) the search runs in SQL: always correct.
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,11 +36,19 @@
 
 namespace forecourt::api {
 
+// Cars as the index holds them, for writing their cards without looking their ids up again
+// (append_public_cards): valid only while the index has not changed since it named them.
+struct IndexCars {
+  std::uint64_t generation = 0;      // the index's state that named them
+  std::vector<std::uint32_t> slots;  // in the caller's order
+};
+
 // What the index answers for a search: the total, the facet counts and the page.
 struct IndexAnswer {
   long long total = 0;            // cars passing every filter
   std::string facets_json;        // {"make":{...},...}, the same shape as the SQL facets
   std::vector<std::string> page;  // the page's vehicle ids (uuid text), in the query's order
+  IndexCars page_cars;            // the same cars, for their cards
 };
 
 // Free text's matches, as build_text_matches_sql returns them: the fuzzily matched models
@@ -70,15 +79,15 @@ boost::asio::awaitable<std::optional<IndexAnswer>> search_index(http::Request& r
                                                                 const InventoryQuery& q,
                                                                 const TextMatches* text = nullptr);
 
-// The public's cards of `ids` (what anon sees: the index's cars and locations were read as
-// anon), written by append_card in the order of `ids`, as a JSON array appended to `out`;
-// `extra(i)`, when given, is the i-th id's extra members. Ids the index does not hold (hidden,
-// gone) are skipped, as the SQL join by ids skips them. False, with `out` untouched, when the
-// index is not current for `version`: then the cards come from SQL (cards_by_ids_sql).
+// The public's cards of `cars` (what anon sees: the index's cars and locations were read as
+// anon), written by append_card in their order, as a JSON array appended to `out`;
+// `extra(i)`, when given, is the i-th car's extra members. False, with `out` untouched, when
+// the index changed since it named the cars: then the cards come from SQL (cards_by_ids_sql).
+// The cars come by slot, not id: looking 8 ids up in the index's million-entry hash table
+// was ~4% of a vehicle page's server time (bench/README.md, session 12).
 using CardExtraMembers = std::function<std::string_view(std::size_t)>;
-bool append_public_cards(std::string& out, const std::string& database_url, long long version,
-                         const std::vector<std::string>& ids, const MediaUrls& urls,
-                         const CardExtraMembers& extra = {});
+bool append_public_cards(std::string& out, const std::string& database_url, const IndexCars& cars,
+                         const MediaUrls& urls, const CardExtraMembers& extra = {});
 
 // Whether the index is current for `version` right now (a hint: it may move on).
 bool facet_index_current(const std::string& database_url, long long version);
@@ -92,6 +101,7 @@ bool index_can_sort(const std::vector<SortKey>& sort);
 struct SimilarCandidates {
   domain::VehicleFeatures target;
   std::vector<domain::VehicleFeatures> candidates;
+  IndexCars candidate_cars;  // the candidates, in the same order
 };
 // Only the `limit` best candidates come back (domain::rank_similar over them ranks them as it
 // would rank all of them). Nullopt when the index is not current for `version` or does not

@@ -131,7 +131,7 @@ asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const I
   // from SQL too when the index moved on since it answered.
   std::string cards;
   if (req.caller.sees_public_view() &&
-      append_public_cards(cards, url, *version, answer->page, urls)) {
+      append_public_cards(cards, url, answer->page_cars, urls)) {
     out.cards = std::move(cards);
     co_return out;
   }

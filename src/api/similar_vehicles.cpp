@@ -141,17 +141,22 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
 }
 
 std::optional<std::string> similar_cards_from_index(const std::string& database_url,
-                                                    long long version,
+                                                    const SimilarCandidates& found,
                                                     const std::vector<domain::SimilarVehicle>& ranked,
                                                     const MediaUrls& urls) {
-  std::vector<std::string> ids;
-  ids.reserve(ranked.size());
-  for (const auto& r : ranked) ids.push_back(r.id);
+  // Each ranked car is one of the candidates (a handful: a scan finds it).
+  IndexCars cars{.generation = found.candidate_cars.generation, .slots = {}};
+  for (const auto& r : ranked) {
+    for (std::size_t i = 0; i < found.candidates.size(); ++i) {
+      if (found.candidates[i].id == r.id) cars.slots.push_back(found.candidate_cars.slots[i]);
+    }
+  }
+  if (cars.slots.size() != ranked.size()) return std::nullopt;  // not from these candidates
   std::array<char, 40> similarity{};
   std::string out;
   out.reserve(ranked.size() * 1024);
   auto extra = [&](std::size_t i) { return similarity_member(similarity, ranked[i].score); };
-  if (!append_public_cards(out, database_url, version, ids, urls, extra)) return std::nullopt;
+  if (!append_public_cards(out, database_url, cars, urls, extra)) return std::nullopt;
   return out;
 }
 

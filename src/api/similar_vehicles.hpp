@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "api/facet_index.hpp"
 #include "api/media_urls.hpp"
 #include "db/pg.hpp"
 #include "domain/similarity.hpp"
@@ -40,10 +41,11 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
                           const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls);
 
 // The same array written from the search index's copy of the public's cards, without a read
-// (facet_index.hpp append_public_cards); nullopt when the index is not current for `version`.
-// Only for callers who see what the public sees (http::Caller::sees_public_view).
+// (facet_index.hpp append_public_cards), for `ranked` ranked from the index's `found`; nullopt
+// when the index changed since it found them. Only for callers who see what the public sees
+// (http::Caller::sees_public_view).
 std::optional<std::string> similar_cards_from_index(const std::string& database_url,
-                                                    long long version,
+                                                    const SimilarCandidates& found,
                                                     const std::vector<domain::SimilarVehicle>& ranked,
                                                     const MediaUrls& urls);
 

@@ -422,7 +422,7 @@ SimilarFromIndex similar_from_index(const Request& req, const std::string& id, s
   SimilarFromIndex out;
   out.ranked = domain::rank_similar(found->target, found->candidates, limit);
   if (req.caller.sees_public_view())
-    out.cards = similar_cards_from_index(url, *version, *out.ranked, urls);
+    out.cards = similar_cards_from_index(url, *found, *out.ranked, urls);
   return out;
 }
 
