@@ -434,7 +434,7 @@ class FacetData {
   // Which state of the data (FacetIndex counts them): slots handed out name the same cars
   // while it is unchanged (IndexCars).
   std::uint64_t generation = 0;
-  std::string snapshot;    // pg_current_snapshot() of the last read (the change feed's cursor)
+  std::string snapshot;  // pg_current_snapshot() of the last read (the change feed's cursor)
   std::chrono::steady_clock::time_point synced_at;
 
   FacetData() {
@@ -1540,7 +1540,7 @@ class FacetIndex {
   mutable std::shared_mutex mu_;
   std::unique_ptr<FacetData> data_;
   std::uint64_t generations_ = 0;  // states of data_ so far (only the index thread counts)
-  std::jthread thread_;  // last: starts once the members above exist
+  std::jthread thread_;            // last: starts once the members above exist
 };
 
 FacetIndex& index_for(const std::string& database_url) {

@@ -37,10 +37,10 @@ void IndexCards::set(std::size_t slot, std::string_view id_text, const CardExtra
   if (row.trim) s.trim = texts_.code(*row.trim);
   if (row.hero_image_path) {
     std::string_view path = *row.hero_image_path;
-    s.hero = under_own_folder(path, id_text)
-                 ? texts_.code(path.substr(kMediaBucket.size() + id_text.size() + 1)) |
-                       kUnderOwnFolder
-                 : texts_.code(path);
+    s.hero =
+        under_own_folder(path, id_text)
+            ? texts_.code(path.substr(kMediaBucket.size() + id_text.size() + 1)) | kUnderOwnFolder
+            : texts_.code(path);
   }
   s.price_list_cents = row.price_list_cents.value_or(kNull);
   s.price_previous_cents = row.price_previous_cents.value_or(kNull);
@@ -74,8 +74,10 @@ void IndexCards::fill(std::size_t slot, std::string_view id_text, CardValues& ca
     card.hero_image_path = texts_.text(s.hero);
     return;
   }
-  hero.assign(kMediaBucket).append(id_text).append("/").append(
-      texts_.text(s.hero & ~kUnderOwnFolder));
+  hero.assign(kMediaBucket)
+      .append(id_text)
+      .append("/")
+      .append(texts_.text(s.hero & ~kUnderOwnFolder));
   card.hero_image_path = hero;
 }
 

@@ -130,8 +130,7 @@ asio::awaitable<std::optional<Listing>> listing_from_index(Request& req, const I
   // The public's cards from the index's copy (it was read as anon), staff's from SQL; and
   // from SQL too when the index moved on since it answered.
   std::string cards;
-  if (req.caller.sees_public_view() &&
-      append_public_cards(cards, url, answer->page_cars, urls)) {
+  if (req.caller.sees_public_view() && append_public_cards(cards, url, answer->page_cars, urls)) {
     out.cards = std::move(cards);
     co_return out;
   }

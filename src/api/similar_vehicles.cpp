@@ -140,10 +140,9 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
   out += ']';
 }
 
-std::optional<std::string> similar_cards_from_index(const std::string& database_url,
-                                                    const SimilarCandidates& found,
-                                                    const std::vector<domain::SimilarVehicle>& ranked,
-                                                    const MediaUrls& urls) {
+std::optional<std::string> similar_cards_from_index(
+    const std::string& database_url, const SimilarCandidates& found,
+    const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls) {
   // Each ranked car is one of the candidates (a handful: a scan finds it).
   IndexCars cars{.generation = found.candidate_cars.generation, .slots = {}};
   for (const auto& r : ranked) {

@@ -44,9 +44,8 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
 // (facet_index.hpp append_public_cards), for `ranked` ranked from the index's `found`; nullopt
 // when the index changed since it found them. Only for callers who see what the public sees
 // (http::Caller::sees_public_view).
-std::optional<std::string> similar_cards_from_index(const std::string& database_url,
-                                                    const SimilarCandidates& found,
-                                                    const std::vector<domain::SimilarVehicle>& ranked,
-                                                    const MediaUrls& urls);
+std::optional<std::string> similar_cards_from_index(
+    const std::string& database_url, const SimilarCandidates& found,
+    const std::vector<domain::SimilarVehicle>& ranked, const MediaUrls& urls);
 
 }  // namespace forecourt::api

@@ -76,8 +76,8 @@ int PgResult::column(std::string_view name) const {
   // without PQfnumber's copy and case folding (a vehicle page looks up ~45 columns).
   for (int c = 0, n = columns(); c < n; ++c) {
     const char* field = PQfname(r_.get(), c);
-    if (!name.empty() && field[0] == name[0] && std::strncmp(field, name.data(), name.size()) == 0 &&
-        field[name.size()] == '\0')
+    if (!name.empty() && field[0] == name[0] &&
+        std::strncmp(field, name.data(), name.size()) == 0 && field[name.size()] == '\0')
       return c;
   }
   int c = PQfnumber(r_.get(), std::string(name).c_str());

@@ -605,26 +605,28 @@ TEST_F(VehicleDetail, PublicCardsFromTheIndexReadAsSqlCards) {
                         {"SUPABASE_JWT_SECRET", kTestJwtSecret},
                         {"SUPABASE_ANON_KEY", kTestAnonKey}});
   const std::map<std::string, std::string> staff{
-      {"Authorization", "Bearer " + auth::sign_hs256(json::object{{"sub", kSeedStaffId},
-                                                                  {"aud", "authenticated"},
-                                                                  {"role", "authenticated"},
-                                                                  {"aal", "aal1"},
-                                                                  {"session_id", "6d7c1f1e-0000-4000-8000-00000000000a"},
-                                                                  {"iat", unix_now()},
-                                                                  {"exp", unix_now() + 3600}},
-                                                     kTestJwtSecret)}};
+      {"Authorization",
+       "Bearer " +
+           auth::sign_hs256(json::object{{"sub", kSeedStaffId},
+                                         {"aud", "authenticated"},
+                                         {"role", "authenticated"},
+                                         {"aal", "aal1"},
+                                         {"session_id", "6d7c1f1e-0000-4000-8000-00000000000a"},
+                                         {"iat", unix_now()},
+                                         {"exp", unix_now() + 3600}},
+                            kTestJwtSecret)}};
   static int fresh_page = 900;
   auto wait_for_index = [&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the NOTIFY of an edit
     for (int i = 0; i < 200; ++i) {
-      auto r = http_get(server.port(), "/inventory/search?page_size=1&page=" +
-                                           std::to_string(++fresh_page));
+      auto r = http_get(server.port(),
+                        "/inventory/search?page_size=1&page=" + std::to_string(++fresh_page));
       if (json::parse(r.body).at("meta").at("facet_source").as_string() == "index") return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     FAIL() << "the facet index did not catch up";
   };
-  auto unsigned_body = [](std::string body) {  // signatures carry the second they were made
+  auto unsigned_body = [](const std::string& body) {  // signatures: the second made
     static const std::regex token("token=[^\"]*");
     return std::regex_replace(body, token, "token=");
   };
@@ -680,9 +682,10 @@ TEST_F(VehicleDetail, PublicCardsFromTheIndexReadAsSqlCards) {
       "order by position limit 1",
       {b});
   ASSERT_EQ(hero.size(), 1U) << "every seeded car has images";
-  admin_->exec_params("update public.vehicle_media set path = 'vehicle-media/shared/hero.jpg' "
-                      "where id = $1",
-                      {hero[0][0]});
+  admin_->exec_params(
+      "update public.vehicle_media set path = 'vehicle-media/shared/hero.jpg' "
+      "where id = $1",
+      {hero[0][0]});
   auto location = admin_->rows(
       "select l.id::text, l.city from public.locations l join public.vehicles v "
       "on v.location_id = l.id where v.id = $1",

@@ -80,9 +80,9 @@ TEST(IndexCards, HeroElsewhereIsKeptWhole) {
   IndexCards cards;
   cards.resize(3);
   for (const std::string& path : {std::string("vehicle-media/shared/hero.jpg"),
-                                 "vehicle-media/" + std::string(kOtherId) + "/1.jpg",
-                                 "other-bucket/" + std::string(kId) + "/1.jpg",
-                                 "vehicle-media/" + std::string(kId) + "x/1.jpg"}) {
+                                  "vehicle-media/" + std::string(kOtherId) + "/1.jpg",
+                                  "other-bucket/" + std::string(kId) + "/1.jpg",
+                                  "vehicle-media/" + std::string(kId) + "x/1.jpg"}) {
     CardExtrasRow row = full_row();
     row.hero_image_path = path;
     cards.set(1, kId, row);
