@@ -160,32 +160,28 @@ CardValues CardRenderer::values(int row) const {
 
 namespace {
 
-// Writers of the card's kinds of value, over json_text::Writer: an absent value is null.
-void optional_string(json_text::Writer& w, std::string_view key,
-                     const std::optional<std::string_view>& value) {
+// `"key":value`, or `"key":null` when the value is absent: `write(value)` writes it.
+template <class T, class Write>
+void optional_member(json_text::Writer& w, std::string_view key, const std::optional<T>& value,
+                     const Write& write) {
   w.key(key);
   if (value) {
-    w.string(*value);
+    write(*value);
   } else {
     w.null();
   }
+}
+void optional_string(json_text::Writer& w, std::string_view key,
+                     const std::optional<std::string_view>& value) {
+  optional_member(w, key, value, [&w](std::string_view v) { w.string(v); });
 }
 void optional_integer(json_text::Writer& w, std::string_view key,
                       const std::optional<std::int64_t>& value) {
-  w.key(key);
-  if (value) {
-    w.integer(*value);
-  } else {
-    w.null();
-  }
+  optional_member(w, key, value, [&w](std::int64_t v) { w.integer(v); });
 }
 void money(json_text::Writer& w, std::string_view key, const std::optional<std::int64_t>& cents) {
-  w.key(key);
-  if (cents) {
-    w.raw(domain::format_money(domain::Cents{*cents}));
-  } else {
-    w.null();
-  }
+  optional_member(w, key, cents,
+                  [&w](std::int64_t v) { w.raw(domain::format_money(domain::Cents{v})); });
 }
 
 }  // namespace
@@ -212,12 +208,8 @@ void append_card(std::string& out, const CardValues& card, const MediaUrls& urls
   w.key("fuel").string(card.fuel);
   w.key("transmission").string(card.transmission);
   w.key("condition").string(card.condition);
-  w.key("media_hero_url");
-  if (card.hero_image_path) {
-    w.string(urls.url(*card.hero_image_path));
-  } else {
-    w.null();
-  }
+  optional_member(w, "media_hero_url", card.hero_image_path,
+                  [&](std::string_view path) { w.string(urls.url(path)); });
   w.key("quick_specs").begin_object();
   w.key("body_type").string(card.body_type);
   optional_string(w, "drivetrain", card.drivetrain);
