@@ -29,6 +29,7 @@
 
 #include "api/index_cards.hpp"
 #include "api/inventory_cache.hpp"
+#include "api/json_text.hpp"
 #include "app/services.hpp"
 #include "core/log.hpp"
 
@@ -1595,14 +1596,12 @@ std::optional<SimilarCandidates> similar_candidates_from_index(const std::string
 bool append_public_cards(std::string& out, const std::string& database_url, const IndexCars& cars,
                          const MediaUrls& urls, const CardExtraMembers& extra) {
   auto write = [&](const FacetData& d) {
-    out += '[';
-    bool first = true;
+    json_text::Writer w(out);
+    w.begin_array();
     d.visit_cards(cars.slots, [&](std::size_t i, const CardValues& card) {
-      if (!first) out += ',';
-      first = false;
-      append_card(out, card, urls, extra ? extra(i) : std::string_view{});
+      append_card(w.raw_value(), card, urls, extra ? extra(i) : std::string_view{});
     });
-    out += ']';
+    w.end_array();
     return true;
   };
   return index_for(database_url).with_generation(cars.generation, write).has_value();

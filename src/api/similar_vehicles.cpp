@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/facet_index.hpp"
+#include "api/json_text.hpp"
 #include "api/vehicle_card.hpp"
 
 namespace forecourt::api {
@@ -128,16 +129,13 @@ void append_similar_cards(std::string& out, const db::PgResult& cards,
   };
   const CardRenderer render(cards, 0, urls);
   std::array<char, 40> similarity{};
-  out += '[';
-  bool first = true;
+  json_text::Writer w(out);
+  w.begin_array();
   for (int row = 0; row < cards.rows(); ++row) {
-    const double* score = score_of(render.id(row));
-    if (score == nullptr) continue;
-    if (!first) out += ',';
-    first = false;
-    render.append(out, row, similarity_member(similarity, *score));
+    if (const double* score = score_of(render.id(row)))
+      render.append(w.raw_value(), row, similarity_member(similarity, *score));
   }
-  out += ']';
+  w.end_array();
 }
 
 std::optional<std::string> similar_cards_from_index(

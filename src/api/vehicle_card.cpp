@@ -244,14 +244,14 @@ void append_card(std::string& out, const CardValues& card, const MediaUrls& urls
 }
 
 std::string CardRenderer::array() const {
-  std::string out = "[";
+  std::string out;
   out.reserve(static_cast<std::size_t>(rows_.rows()) * 900);
+  json_text::Writer w(out);
+  w.begin_array();
   for (int row = 0; row < rows_.rows(); ++row) {
-    if (!has_card(row)) continue;
-    if (out.size() > 1) out += ',';
-    append(out, row);
+    if (has_card(row)) append(w.raw_value(), row);
   }
-  out += ']';
+  w.end_array();
   return out;
 }
 

@@ -74,6 +74,19 @@ class VehicleDetail : public SharedServerSuite<VehicleDetail> {
     }
     return state;
   }
+  // Until the facet index of the server on `port` is current (its search says so): an edit's
+  // NOTIFY first, then a fresh page each time (no cached answer).
+  static void wait_for_index_of(int port) {
+    static int fresh_page = 700;
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 200; ++i) {
+      auto r = http_get(port, "/inventory/search?page_size=1&page=" + std::to_string(++fresh_page));
+      ASSERT_EQ(r.status, 200) << r.body;
+      if (json::parse(r.body).at("meta").at("facet_source").as_string() == "index") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "the facet index did not catch up";
+  }
   static std::string scalar(const std::string& sql, const std::vector<std::string>& params = {}) {
     return admin_->rows(sql, params).at(0).at(0);
   }
@@ -266,16 +279,7 @@ TEST_F(VehicleDetail, SimilarVehiclesRankSensibly) {
 // patches those orders on every edit (or sorts them afresh after a bulk one): its candidates
 // must stay the SQL's, before and after edits that move cars between runs.
 TEST_F(VehicleDetail, SimilarFromTheIndexEqualsTheSqlCandidatesRanking) {
-  static int fresh_page = 700;
-  auto wait_for_index = [] {  // until the index is current (search says so)
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the NOTIFY of an edit
-    for (int i = 0; i < 100; ++i) {
-      auto doc = get_json("/inventory/search?page_size=1&page=" + std::to_string(++fresh_page));
-      if (doc.at("meta").at("facet_source").as_string() == "index") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "the facet index did not catch up";
-  };
+  auto wait_for_index = [] { wait_for_index_of(server_->port()); };
   auto features = [](const std::vector<std::string>& row) {
     domain::VehicleFeatures f;
     f.id = row.at(0);
@@ -615,17 +619,7 @@ TEST_F(VehicleDetail, PublicCardsFromTheIndexReadAsSqlCards) {
                                          {"iat", unix_now()},
                                          {"exp", unix_now() + 3600}},
                             kTestJwtSecret)}};
-  static int fresh_page = 900;
-  auto wait_for_index = [&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the NOTIFY of an edit
-    for (int i = 0; i < 200; ++i) {
-      auto r = http_get(server.port(),
-                        "/inventory/search?page_size=1&page=" + std::to_string(++fresh_page));
-      if (json::parse(r.body).at("meta").at("facet_source").as_string() == "index") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "the facet index did not catch up";
-  };
+  auto wait_for_index = [&server] { wait_for_index_of(server.port()); };
   auto unsigned_body = [](const std::string& body) {  // signatures: the second made
     static const std::regex token("token=[^\"]*");
     return std::regex_replace(body, token, "token=");
